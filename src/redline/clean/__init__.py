@@ -1,0 +1,125 @@
+"""Stage 2, clean: a RawItem becomes an Article — main text without boilerplate, title, dates, authors, outlet,
+language.
+
+Entry point: `clean_item(item, learned=...) -> Cleaned` (the article, and the raw lines the store learns
+per-outlet boilerplate from); `clean(item) -> Article` for callers that need only the article.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+
+from redline.clean import lines, meta
+from redline.clean.html import extract_html
+from redline.clean.paragraphs import Draft
+from redline.clean.text import extract_text
+from redline.records import Article, Author, RawItem, article_id, normalise_text
+from redline.settings import Settings
+
+__all__ = ["Cleaned", "clean", "clean_item", "LearnedBoilerplate"]
+
+# Given an outlet's name, the normalised lines known to be boilerplate on its pages.
+LearnedBoilerplate = Callable[[str], frozenset[str]]
+
+
+@dataclass
+class Cleaned:
+    article: Article
+    draft: Draft
+    source_lines: list[str]  # normalised candidate lines, for learning per-outlet boilerplate
+
+
+def _cleaner_name(kind: str) -> str:
+    try:
+        if kind == "html":
+            return f"redline-html/1+trafilatura-{version('trafilatura')}"
+    except PackageNotFoundError:
+        pass
+    return f"redline-{kind}/1"
+
+
+def clean(item: RawItem, *, settings: Settings | None = None) -> Article:
+    return clean_item(item, settings=settings).article
+
+
+def clean_item(
+    item: RawItem, *, learned: LearnedBoilerplate | None = None, settings: Settings | None = None
+) -> Cleaned:
+    """Clean one item. Raises an ItemError (NoArticleError) naming the item when it holds no article."""
+    settings = settings or Settings()
+    draft, page_meta = _extract(item, frozenset())
+    outlet = _outlet(item, draft, page_meta)
+    known = learned(outlet.display) if (learned and outlet) else frozenset()
+    if known:
+        draft, page_meta = _extract(item, known)
+    article = _assemble(item, draft, page_meta, outlet, settings)
+    source = [normalise_text(p) for p in draft.paragraphs] + [normalise_text(t) for _, t in draft.dropped]
+    return Cleaned(article=article, draft=draft, source_lines=[s for s in source if s])
+
+
+def _extract(item: RawItem, learned: frozenset[str]) -> tuple[Draft, dict]:
+    if item.media_type == "text/html":
+        return extract_html(item.content, url=item.url, where=item.origin, learned=learned)
+    return extract_text(item.content, where=item.origin, title=item.hints.get("title"), learned=learned), {}
+
+
+def _outlet(item: RawItem, draft: Draft, page_meta: dict) -> meta.Outlet | None:
+    emails = [e for line in draft.bylines for e in lines.emails(line)]
+    return meta.resolve_outlet(
+        url=item.url or page_meta.get("url"),
+        author_emails=emails,
+        holders=draft.holders,
+        text="\n".join([*draft.paragraphs, *(t for _, t in draft.dropped)]),
+        hint=item.hints.get("outlet") or page_meta.get("sitename"),
+    )
+
+
+def _assemble(item: RawItem, draft: Draft, page_meta: dict, outlet, settings: Settings) -> Article:
+    tz = outlet.timezone if outlet else None
+    published = _first_date(draft, "published", tz, settings) or meta.parse_date(
+        item.hints.get("published") or page_meta.get("date"), tz, settings.default_timezone
+    )
+    updated = _first_date(draft, "updated", tz, settings) or meta.parse_date(
+        item.hints.get("updated"), tz, settings.default_timezone
+    )
+    text = "\n\n".join(draft.paragraphs)
+    return Article(
+        id=article_id(text),
+        text=text,
+        paragraphs=list(draft.paragraphs),
+        title=draft.title or page_meta.get("title") or item.hints.get("title"),
+        url=item.url or page_meta.get("url"),
+        outlet=outlet.display if outlet else None,
+        published=published,
+        updated=updated,
+        authors=_authors(draft, item, page_meta),
+        language=meta.detect_language(text),
+        origin=item.origin,
+        raw_sha=item.content_sha,
+        cleaner=_cleaner_name("html" if item.media_type == "text/html" else "text"),
+    )
+
+
+def _first_date(draft: Draft, kind: str, tz: str | None, settings: Settings):
+    for found_kind, value in draft.stamps:
+        if found_kind == kind:
+            parsed = meta.parse_date(value, tz, settings.default_timezone)
+            if parsed:
+                return parsed
+    return None
+
+
+def _authors(draft: Draft, item: RawItem, page_meta: dict) -> list[Author]:
+    found: list[Author] = []
+    for line in draft.bylines:
+        found.extend(meta.authors_from_line(line))
+    declared = item.hints.get("authors") or page_meta.get("author")
+    if not found and declared:
+        names = declared if isinstance(declared, list) else str(declared).split(";")
+        found = [Author(name=n.strip()) for n in names if n and n.strip()]
+    unique: dict[str, Author] = {}
+    for author in found:
+        unique.setdefault(author.name.casefold(), author)
+    return list(unique.values())

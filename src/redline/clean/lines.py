@@ -1,0 +1,153 @@
+"""What one line or paragraph of a news page is: body text, or navigation, a stamp, a byline, a paywall, a tail.
+
+These rules are shared by the plain-text and the HTML cleaners: both end as a list of paragraphs to judge.
+Each pattern is written for the general case seen across outlets, not for one page.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A paragraph with at least this many words that ends like a sentence reads as body text.
+BODY_MIN_WORDS = 8
+# A paragraph this long is body text whatever its last character (long captions and quotes included).
+BODY_ALWAYS_WORDS = 30
+# A heading (title, section head) is at most this many words and does not end like a sentence.
+HEADING_MAX_WORDS = 30
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_SENTENCE_END = re.compile(r"[.!?…:;。！？][\"'”’»)\]]*$|[\"”’»]$")
+
+# Lines that only steer the reader around a site.
+_NAV = re.compile(
+    r"^(go to (the )?(main )?contents?|skip to (main )?(content|navigation)|skip navigation|jump to (main )?content"
+    r"|main menu|menu|search|home|top|back to top|close|toggle navigation|open navigation|sections?"
+    r"|log ?in|sign ?in|sign ?up|register|my account|subscribe|newsletters?|print|e-?mail|share|tweet"
+    r"|facebook|twitter|linkedin|whatsapp|reddit|copy link|link copied|font ?size|text size|a a a|listen"
+    r"|advertisement|sponsored|ad|most (read|popular|viewed)|related (articles|stories|news|content)?"
+    r"|read more|more stories|recommended|trending|latest news|next article|previous article"
+    r"|view comments|comments?|\d+ comments?|leave a comment|photo|image|video|gallery|tags?)[\s:.!|»>]*$",
+    re.IGNORECASE,
+)
+
+# The names of languages in their own scripts, as on a site's language switch ("한국어", "English | 日本語").
+LANGUAGE_NAMES = {
+    "english", "한국어", "日本語", "中文", "简体中文", "繁體中文", "简体", "繁體", "español", "français", "deutsch",
+    "русский", "العربية", "português", "italiano", "tiếng việt", "ภาษาไทย", "bahasa indonesia", "türkçe", "polski",
+    "nederlands", "українська", "हिन्दी", "فارسی", "עברית", "ελληνικά", "svenska", "norsk", "dansk", "suomi",
+    "čeština", "magyar", "română", "bahasa melayu", "монгол", "kor", "eng", "jpn", "chn", "en", "ko", "ja", "zh",
+}
+_LANG_SPLIT = re.compile(r"\s*[|/·•,]\s*|\s{2,}")
+
+# "Posted October. 23, 2024 08:45," / "Updated: 2024-10-23" / "Published on Tuesday, 22 October 2024".
+_STAMP = re.compile(
+    r"^(?P<kind>posted|published|first published|updated|last updated|last modified|modified|created|date|"
+    r"released|issued|입력|수정)\s*(on|at)?\s*[:：]?\s*(?P<value>.{4,80}?)[\s,;|]*$",
+    re.IGNORECASE,
+)
+_UPDATE_KINDS = {"updated", "last updated", "last modified", "modified", "수정"}
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+_BY = re.compile(r"^(by|from|reporting by|written by|words by|story by)\s+(?P<names>.{3,120})$", re.IGNORECASE)
+
+_COPYRIGHT = re.compile(
+    r"^(©|\(c\)|copyright\b|all rights reserved|no part of this|this (material|article|content) may not be"
+    r"|reproduction (is )?(prohibited|forbidden)|unauthori[sz]ed reproduction)",
+    re.IGNORECASE,
+)
+_COPYRIGHT_HOLDER = re.compile(
+    r"(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?(?:by\s+)?"
+    r"(?P<holder>[^.,|\d][^.|]*?)\s*(?:[.,|]|all rights reserved|$)",
+    re.IGNORECASE,
+)
+
+# Offers, walls and invitations that close a page: never part of an article.
+_PAYWALL = re.compile(
+    r"subscri(be|ber|ption)|free (access|trial)|\btrial\b|cancel any ?time|sign up|log ?in to|register to"
+    r"|already a (subscriber|member)|full access|unlimited access|paid (subscription|plan|members)|paywall"
+    r"|become a (member|subscriber|supporter)|support (our|independent) journalism|start (now|reading|your)"
+    r"|continue reading|to read the (full|rest)|premium (content|article|members)|\bnewsletter\b|unlock"
+    r"|get \d+ (days|weeks|months)|per (month|year|week)\b|delivered (to|through) your"
+    r"|click here|share (this|it) with|share (this )?(article|story|on)|follow us|like this story"
+    r"|tell us what you think|send us your|download (our|the) app|sponsored content|\brelated (articles|stories)"
+    r"|^(read|see) (more|also)\b|^also (on|read)\b|^more (on|from) |^tags?\s*[:|]|^filed under\b|^topics?\s*:",
+    re.IGNORECASE,
+)
+
+
+def words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def is_body(text: str) -> bool:
+    """Reads like a paragraph of an article: long enough, and ends like a sentence (or is long anyway)."""
+    n = words(text)
+    return n >= BODY_ALWAYS_WORDS or (n >= BODY_MIN_WORDS and bool(_SENTENCE_END.search(text.strip())))
+
+
+def ends_sentence(text: str) -> bool:
+    return bool(_SENTENCE_END.search(text.strip()))
+
+
+def is_heading(text: str) -> bool:
+    text = text.strip()
+    return 0 < words(text) <= HEADING_MAX_WORDS and not _SENTENCE_END.search(text.rstrip("”’\"'"))
+
+
+def is_nav(text: str) -> bool:
+    text = text.strip()
+    return bool(_NAV.match(text)) or is_language_switch(text)
+
+
+def is_language_switch(text: str) -> bool:
+    parts = [p for p in _LANG_SPLIT.split(text.strip().casefold()) if p]
+    return bool(parts) and all(p in LANGUAGE_NAMES for p in parts) and any(len(p) > 3 or not p.isascii() for p in parts)
+
+
+def stamp(text: str) -> tuple[str, str] | None:
+    """('published' | 'updated', the date text) for a Posted/Updated line, else None."""
+    match = _STAMP.match(text.strip())
+    if not match or not re.search(r"\d", match["value"]):
+        return None
+    kind = "updated" if match["kind"].lower() in _UPDATE_KINDS else "published"
+    return kind, match["value"]
+
+
+def emails(text: str) -> list[str]:
+    return [m.group(0) for m in _EMAIL.finditer(text)]
+
+
+def is_byline(text: str) -> bool:
+    """A short line naming the writers: e-mail addresses with names, or 'By Jane Doe'."""
+    text = text.strip()
+    n = words(text)
+    if _EMAIL.search(text) and n <= 40 and not is_body_sentence_with_email(text):
+        return True
+    return bool(_BY.match(text)) and n <= 15 and not _SENTENCE_END.search(text.rstrip(")"))
+
+
+def is_body_sentence_with_email(text: str) -> bool:
+    """'Readers can write to tips@example.com with questions.': an e-mail inside prose is not a byline."""
+    without = _EMAIL.sub("", text)
+    return words(without) >= 12 and bool(_SENTENCE_END.search(text))
+
+
+def byline_names(text: str) -> str | None:
+    match = _BY.match(text.strip())
+    return match["names"] if match else None
+
+
+def is_copyright(text: str) -> bool:
+    return bool(_COPYRIGHT.match(text.strip())) or "all rights reserved" in text.lower()
+
+
+def copyright_holder(text: str) -> str | None:
+    match = _COPYRIGHT_HOLDER.search(text)
+    if not match:
+        return None
+    holder = match["holder"].strip(" .,-–")
+    return holder if 1 <= words(holder) <= 8 else None
+
+
+def is_paywall_or_tail(text: str) -> bool:
+    return bool(_PAYWALL.search(text.strip())) or is_copyright(text)

@@ -1,0 +1,95 @@
+"""The typed records that flow between stages: RawItem (ingest) → Article (clean); later stages extend them."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class RawItem:
+    """One document as read from a source, before cleaning.
+
+    `origin` is where it came from and is unique per item: a path, a URL, `path#line-3` for a JSONL record,
+    `feed#entry-id` for a feed entry, `warc#record-id` for a WARC record. `hints` carries metadata the source
+    itself declares (a JSON `title`, a feed entry's `published`), which the cleaner prefers over guesses.
+    """
+
+    origin: str
+    media_type: str  # "text/plain" or "text/html"
+    content: str
+    url: str | None = None
+    hints: dict = field(default_factory=dict)
+    fetched_at: datetime = field(default_factory=utcnow)
+
+    @property
+    def content_sha(self) -> str:
+        return hashlib.sha256(self.content.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Author:
+    name: str
+    email: str | None = None
+
+
+@dataclass
+class Article:
+    """A cleaned article: main text without boilerplate, with its metadata and provenance."""
+
+    id: str
+    text: str
+    paragraphs: list[str]
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    published: datetime | None = None
+    updated: datetime | None = None
+    authors: list[Author] = field(default_factory=list)
+    language: str | None = None
+    origin: str | None = None  # RawItem.origin
+    raw_sha: str | None = None  # RawItem.content_sha: what exactly was cleaned
+    cleaner: str | None = None  # which cleaner and version produced it
+    ingested_at: datetime = field(default_factory=utcnow)
+    version_of: str | None = None  # id of the earlier version of this article (same URL, other text)
+
+    def to_json(self) -> dict:
+        """The `redline clean --json` contract: keep these keys; add fields only after them."""
+        return {
+            "id": self.id,
+            "url": self.url,
+            "outlet": self.outlet,
+            "title": self.title,
+            "published": _iso(self.published),
+            "updated": _iso(self.updated),
+            "authors": [asdict(a) for a in self.authors],
+            "language": self.language,
+            "text": self.text,
+            "paragraphs": len(self.paragraphs),
+            "origin": self.origin,
+            "cleaner": self.cleaner,
+        }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def normalise_text(text: str) -> str:
+    """Text as compared for identity: Unicode-normalised, case-folded, punctuation and spacing removed."""
+    return _NON_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+
+
+def article_id(text: str) -> str:
+    """Stable id: the same text, however spaced, punctuated or cased, gets the same id."""
+    return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()[:32]
