@@ -1,0 +1,223 @@
+"""The `redline` command: thin commands that parse, call a plain function, and print."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from redline import ingest
+from redline.clean import clean_item
+from redline.errors import ItemError, ReadError, RedlineError
+from redline.pipeline import Summary, run_ingest
+from redline.settings import Settings
+from redline.store import Store
+
+app = typer.Typer(help="redline: indicators and warnings from the news, with evidence.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+out = Console()
+err = Console(stderr=True)
+
+
+class State:
+    settings: Settings
+
+
+state = State()
+
+
+@app.callback()
+def main(
+    db: Annotated[Optional[str], typer.Option(help="Database URL (default: sqlite:///redline.db)")] = None,
+    config: Annotated[Optional[Path], typer.Option(help="Settings file (default: ./redline.toml if present)")] = None,
+) -> None:
+    try:
+        state.settings = Settings.load(config, db_url=db)
+    except RedlineError as exc:
+        _fail(exc)
+
+
+def _fail(exc: Exception) -> None:
+    err.print(f"[red]error:[/red] {exc}", highlight=False)
+    raise typer.Exit(1)
+
+
+def _open_store() -> Store:
+    try:
+        return Store.open(state.settings)
+    except RedlineError as exc:
+        _fail(exc)
+        raise  # unreachable: _fail exits
+
+
+@app.command("ingest")
+def ingest_cli(
+    sources: Annotated[list[str], typer.Argument(help="Files, folders, URLs: .txt .html .json .jsonl feeds WARC, .gz")],
+    field: Annotated[Optional[list[str]], typer.Option(help="JSON field mapping, e.g. --field text=body")] = None,
+    encoding: Annotated[Optional[str], typer.Option(help="Force this text encoding for every input")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON")] = False,
+    strict: Annotated[bool, typer.Option(help="Exit with status 1 if any item failed")] = False,
+) -> None:
+    """Store articles from files, folders and URLs; each bad item is reported and the run goes on."""
+    try:
+        fields = ingest.FieldMap.parse(field)
+    except ValueError as exc:
+        _fail(exc)
+    store = _open_store()
+    summary = _ingest_with_progress(sources, store, fields, encoding)
+    if as_json:
+        out.print_json(data=summary.as_dict())
+    else:
+        _print_summary(summary)
+    if strict and summary.failed:
+        raise typer.Exit(1)
+
+
+def _ingest_with_progress(sources, store, fields=None, encoding=None) -> Summary:
+    columns = [TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("documents"),
+               TimeElapsedColumn()]
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
+        task = progress.add_task("ingest", total=None)
+
+        def on_document(document, total):
+            progress.update(task, total=total, advance=1 if document else 0)
+
+        def on_error(error: ItemError):
+            progress.console.print(f"[red]✗[/red] {error.where}: {error.reason}", highlight=False, soft_wrap=True)
+
+        try:
+            return run_ingest(sources, store, settings=state.settings, fields=fields, encoding=encoding,
+                              on_document=on_document, on_error=on_error)
+        except KeyboardInterrupt:
+            err.print("[yellow]interrupted:[/yellow] everything cleaned so far is stored; run again to resume")
+            raise typer.Exit(130)
+
+
+def _print_summary(summary: Summary) -> None:
+    already = f" ({summary.skipped} already ingested)" if summary.skipped else ""
+    out.print(
+        f"[green]{summary.stored} stored[/green], {summary.duplicate + summary.skipped} duplicate{already}, "
+        f"[{'red' if summary.failed else 'green'}]{summary.failed} failed[/]"
+    )
+
+
+@app.command("clean")
+def clean_cli(
+    paths: Annotated[list[str], typer.Argument(help="Files or URLs to clean")],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON line per article (the contract), nothing stored")] = False,
+    explain: Annotated[bool, typer.Option(help="Show every line dropped, and why")] = False,
+    field: Annotated[Optional[list[str]], typer.Option(help="JSON field mapping, e.g. --field text=body")] = None,
+    encoding: Annotated[Optional[str], typer.Option(help="Force this text encoding")] = None,
+) -> None:
+    """Clean documents and print the result, without storing anything."""
+    fields = ingest.FieldMap.parse(field)
+    settings = state.settings
+    with ingest.Fetcher(settings) as fetcher:
+        for path in paths:
+            document = ingest.Document(path, is_url=path.startswith(("http://", "https://")))
+            if not document.is_url and not Path(path).is_file():
+                _emit_error(ReadError(path, "no such file" if not Path(path).exists() else "not a file"), as_json)
+                continue
+            for item in ingest.read(document, settings=settings, fetcher=fetcher, fields=fields, encoding=encoding):
+                if isinstance(item, ItemError):
+                    _emit_error(item, as_json)
+                    continue
+                try:
+                    cleaned = clean_item(item, settings=settings)
+                except ItemError as exc:
+                    _emit_error(exc, as_json)
+                    continue
+                if as_json:
+                    sys.stdout.write(json.dumps({**cleaned.article.to_json(), "input": path}, ensure_ascii=False) + "\n")
+                else:
+                    _show_article(cleaned, explain)
+    sys.stdout.flush()
+
+
+def _emit_error(error: ItemError, as_json: bool) -> None:
+    if as_json:
+        sys.stdout.write(json.dumps({"id": None, **error.as_dict()}, ensure_ascii=False) + "\n")
+    else:
+        err.print(f"[red]✗[/red] {error.where}: {error.reason}", highlight=False)
+
+
+def _show_article(cleaned, explain: bool) -> None:
+    article = cleaned.article
+    out.rule(f"[bold]{article.title or '(no title)'}")
+    authors = ", ".join(f"{a.name} <{a.email}>" if a.email else a.name for a in article.authors) or "—"
+    out.print(f"[dim]outlet[/dim] {article.outlet or '—'}  [dim]published[/dim] {article.published or '—'}  "
+              f"[dim]updated[/dim] {article.updated or '—'}  [dim]language[/dim] {article.language or '—'}")
+    out.print(f"[dim]authors[/dim] {authors}  [dim]id[/dim] {article.id}  [dim]from[/dim] {article.origin}")
+    for paragraph in article.paragraphs:
+        out.print(paragraph, "\n", highlight=False)
+    if explain:
+        for why, text in cleaned.draft.dropped:
+            out.print(f"[yellow]dropped ({why})[/yellow] {text[:160]}", highlight=False)
+
+
+@app.command("articles")
+def articles_cli(
+    limit: Annotated[int, typer.Option(help="How many, newest first")] = 20,
+    outlet: Annotated[Optional[str], typer.Option(help="Only this outlet")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON line per article")] = False,
+) -> None:
+    """List stored articles."""
+    store = _open_store()
+    found = store.articles(limit=limit, outlet=outlet)
+    if as_json:
+        for article in found:
+            sys.stdout.write(json.dumps(article.to_json(), ensure_ascii=False) + "\n")
+        return
+    out.print(_articles_table(found))
+
+
+def _articles_table(found) -> Table:
+    table = Table("published", "outlet", "title", "authors", "words", "lang", title=f"{len(found)} article(s)")
+    for a in found:
+        table.add_row(a.published.strftime("%Y-%m-%d %H:%M UTC") if a.published else "—", a.outlet or "—",
+                      a.title or "—", ", ".join(x.name for x in a.authors) or "—", str(len(a.text.split())),
+                      a.language or "—")
+    return table
+
+
+def _examples_folder() -> Path | None:
+    for candidate in (Path.cwd() / "examples", Path(__file__).resolve().parents[2] / "examples"):
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+@app.command("demo")
+def demo_cli(
+    source: Annotated[Optional[Path], typer.Argument(help="Input folder (default: the project's examples/)")] = None,
+    db_file: Annotated[Path, typer.Option("--db-file", help="The fresh SQLite file to build")] = Path("redline-demo.db"),
+) -> None:
+    """The main job on example input: a fresh SQLite store, the pipeline as far as it goes, and what it found."""
+    source = source or _examples_folder()
+    if source is None or not source.is_dir():
+        _fail(RedlineError("no examples/ folder found: run from the project folder or give a folder"))
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_file}{suffix}").unlink(missing_ok=True)
+    state.settings = Settings.load(None, db_url=f"sqlite:///{db_file}")
+    store = _open_store()
+    out.print(f"[bold]redline demo[/bold]: {source} → {db_file}")
+    summary = _ingest_with_progress([str(source)], store)
+    _print_summary(summary)
+    found = store.articles(limit=None)
+    out.print(_articles_table(found))
+    for article in found:
+        out.print(f"[bold]{article.outlet}[/bold] — {article.title}", highlight=False)
+        width = min(shutil.get_terminal_size().columns, 120) - 4
+        for paragraph in article.paragraphs:
+            out.print(f"  {paragraph[:width]}{'…' if len(paragraph) > width else ''}", highlight=False)
+
+
+if __name__ == "__main__":
+    app()

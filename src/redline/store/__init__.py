@@ -1,0 +1,240 @@
+"""The one storage layer: SQLAlchemy 2 over SQLite (WAL) by default, any SQLAlchemy URL (PostgreSQL) by setting.
+
+Writes are idempotent, keyed by content hashes and origins, so re-running any stage never duplicates. The schema
+is versioned with Alembic; opening a store brings it to the latest revision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, func, insert, select
+from sqlalchemy.engine import Connection, Engine
+
+from redline.errors import ItemError, StoreError
+from redline.records import Article, Author, utcnow
+from redline.settings import Settings
+from redline.store.schema import articles, metadata, outlet_docs, outlet_lines, raw_items
+
+__all__ = ["Store", "Outcome", "metadata"]
+
+# Lines longer than this are article text, not boilerplate: they are not counted for learning.
+LEARN_MAX_CHARS = 300
+# How many outlets' learned-boilerplate sets are kept in memory between batches.
+LEARNED_CACHE_SIZE = 256
+
+
+@dataclass
+class Outcome:
+    """What ingest made of one item: an article to store, or the error that stopped it."""
+
+    origin: str
+    raw_sha: str | None
+    article: Article | None = None
+    source_lines: list[str] | None = None
+    error: ItemError | None = None
+
+
+class Store:
+    def __init__(self, url: str, *, settings: Settings | None = None):
+        self.url = url
+        self.settings = settings or Settings()
+        self.engine: Engine = _engine(url)
+        self._learned: dict[str, frozenset[str]] = {}
+        self.upgrade()
+
+    @classmethod
+    def open(cls, settings: Settings) -> "Store":
+        return cls(settings.db_url, settings=settings)
+
+    # --- schema ------------------------------------------------------------------------------------------------
+
+    def upgrade(self) -> None:
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+        try:
+            with self.engine.begin() as connection:
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+        except Exception as exc:  # noqa: BLE001 - any failure here means the store cannot be used
+            raise StoreError(f"cannot open or migrate the database at {self.url}: {exc}") from exc
+
+    def revision(self) -> str | None:
+        from alembic.runtime.migration import MigrationContext
+
+        with self.engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+
+    # --- ingest bookkeeping ------------------------------------------------------------------------------------
+
+    def seen(self, origin: str, raw_sha: str | None = None) -> bool:
+        """True when this exact item (origin, and content if given) was already stored or found a duplicate."""
+        query = select(raw_items.c.raw_sha).where(
+            raw_items.c.origin == origin, raw_items.c.status.in_(("stored", "duplicate"))
+        )
+        with self.engine.connect() as connection:
+            found = connection.execute(query).first()
+        return found is not None and (raw_sha is None or found.raw_sha == raw_sha)
+
+    def write(self, outcomes: Iterable[Outcome]) -> list[str]:
+        """Store a batch in one transaction; returns each outcome's status: stored, duplicate or failed."""
+        statuses = []
+        with self.engine.begin() as connection:
+            for outcome in outcomes:
+                statuses.append(self._write_one(connection, outcome))
+        self._learned.clear()  # counts changed: learned boilerplate is read again when next needed
+        return statuses
+
+    def _write_one(self, connection: Connection, outcome: Outcome) -> str:
+        article = outcome.article
+        if article is None:
+            _upsert_raw(connection, outcome, "failed", None, str(outcome.error.reason if outcome.error else ""))
+            return "failed"
+        exists = connection.execute(select(articles.c.id).where(articles.c.id == article.id)).first()
+        if exists:
+            _upsert_raw(connection, outcome, "duplicate", article.id, None)
+            return "duplicate"
+        article.version_of = self._previous_version(connection, article)
+        connection.execute(insert(articles).values(**_article_row(article)))
+        if article.outlet and outcome.source_lines:
+            self._learn(connection, article.outlet, outcome.source_lines)
+        _upsert_raw(connection, outcome, "stored", article.id, None)
+        return "stored"
+
+    def _previous_version(self, connection: Connection, article: Article) -> str | None:
+        # A file edited in place is a new version of itself; a record inside a container (path#line-3) is not,
+        # since its position says nothing about which article it is.
+        if article.url:
+            key = articles.c.url == article.url
+        elif article.origin and "#" not in article.origin:
+            key = articles.c.origin == article.origin
+        else:
+            return None
+        row = connection.execute(
+            select(articles.c.id).where(key).order_by(articles.c.ingested_at.desc()).limit(1)
+        ).first()
+        return row.id if row else None
+
+    # --- learned boilerplate -----------------------------------------------------------------------------------
+
+    def _learn(self, connection: Connection, outlet: str, lines: list[str]) -> None:
+        distinct = sorted({line for line in lines if 0 < len(line) <= LEARN_MAX_CHARS})
+        _increment(connection, outlet_docs, [{"outlet": outlet}], ["outlet"])
+        if distinct:
+            _increment(connection, outlet_lines, [{"outlet": outlet, "line": line} for line in distinct],
+                       ["outlet", "line"])
+
+    def learned_boilerplate(self, outlet: str) -> frozenset[str]:
+        """Lines found in at least `boilerplate_min_docs` documents of the outlet, and in that share of them."""
+        if outlet in self._learned:
+            return self._learned[outlet]
+        with self.engine.connect() as connection:
+            docs = connection.execute(select(outlet_docs.c.docs).where(outlet_docs.c.outlet == outlet)).scalar()
+            found: frozenset[str] = frozenset()
+            if docs:
+                needed = max(self.settings.boilerplate_min_docs, self.settings.boilerplate_min_share * docs)
+                rows = connection.execute(
+                    select(outlet_lines.c.line).where(outlet_lines.c.outlet == outlet, outlet_lines.c.docs >= needed)
+                )
+                found = frozenset(row.line for row in rows)
+        if len(self._learned) >= LEARNED_CACHE_SIZE:
+            self._learned.clear()
+        self._learned[outlet] = found
+        return found
+
+    # --- reading -----------------------------------------------------------------------------------------------
+
+    def article(self, article_id: str) -> Article | None:
+        with self.engine.connect() as connection:
+            row = connection.execute(select(articles).where(articles.c.id == article_id)).first()
+        return _article_from(row) if row else None
+
+    def articles(self, *, limit: int | None = 50, outlet: str | None = None) -> list[Article]:
+        query = select(articles).order_by(articles.c.published.desc().nulls_last(), articles.c.ingested_at.desc())
+        if outlet:
+            query = query.where(articles.c.outlet == outlet)
+        if limit:
+            query = query.limit(limit)
+        with self.engine.connect() as connection:
+            return [_article_from(row) for row in connection.execute(query)]
+
+    def counts(self) -> dict[str, int]:
+        with self.engine.connect() as connection:
+            total = connection.execute(select(func.count()).select_from(articles)).scalar_one()
+            by_status = dict(connection.execute(
+                select(raw_items.c.status, func.count()).group_by(raw_items.c.status)
+            ).all())
+        return {"articles": total, **{f"items_{k}": v for k, v in by_status.items()}}
+
+    def failures(self) -> list[tuple[str, str]]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(raw_items.c.origin, raw_items.c.error).where(raw_items.c.status == "failed"))
+            return [(r.origin, r.error) for r in rows]
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _engine(url: str) -> Engine:
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL: readers (the web app) never block the writer (ingest); NORMAL sync is safe with WAL.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def _dialect_insert(connection: Connection):
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert
+
+
+def _increment(connection: Connection, table, rows: list[dict], keys: list[str]) -> None:
+    statement = _dialect_insert(connection)(table).values(docs=1)
+    statement = statement.on_conflict_do_update(index_elements=keys, set_={"docs": table.c.docs + 1})
+    connection.execute(statement, rows)
+
+
+def _upsert_raw(connection: Connection, outcome: Outcome, status: str, article_id: str | None, error: str | None):
+    values = {"origin": outcome.origin, "raw_sha": outcome.raw_sha, "status": status, "article_id": article_id,
+              "error": error, "seen_at": utcnow()}
+    statement = _dialect_insert(connection)(raw_items).values(**values)
+    connection.execute(statement.on_conflict_do_update(
+        index_elements=["origin"], set_={k: v for k, v in values.items() if k != "origin"}
+    ))
+
+
+def _article_row(article: Article) -> dict:
+    return {
+        "id": article.id, "url": article.url, "outlet": article.outlet, "title": article.title,
+        "published": article.published, "updated": article.updated,
+        "authors": [{"name": a.name, "email": a.email} for a in article.authors],
+        "language": article.language, "text": article.text, "paragraphs": article.paragraphs,
+        "origin": article.origin, "raw_sha": article.raw_sha, "cleaner": article.cleaner,
+        "ingested_at": article.ingested_at, "version_of": article.version_of,
+    }
+
+
+def _article_from(row) -> Article:
+    data = dict(row._mapping)
+    data["authors"] = [Author(**a) for a in data["authors"]]
+    return Article(**data)
+

@@ -1,0 +1,80 @@
+"""The tables, as SQLAlchemy Core. Alembic migrations in `migrations/versions` create and change them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out, on every backend (SQLite has no time zones of its own)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: redline stores only timezone-aware datetimes")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect):
+        return value.replace(tzinfo=timezone.utc) if value is not None else None
+
+
+metadata = MetaData()
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", String(32), primary_key=True),  # hash of the normalised text
+    Column("url", Text),
+    Column("outlet", Text),
+    Column("title", Text),
+    Column("published", UTCDateTime),
+    Column("updated", UTCDateTime),
+    Column("authors", JSON, nullable=False),  # [{"name", "email"}]
+    Column("language", String(16)),
+    Column("text", Text, nullable=False),
+    Column("paragraphs", JSON, nullable=False),
+    Column("origin", Text),  # the RawItem it came from: path, URL, path#record
+    Column("raw_sha", String(64)),
+    Column("cleaner", Text),
+    Column("ingested_at", UTCDateTime, nullable=False),
+    Column("version_of", String(32), ForeignKey("articles.id")),  # the earlier version (same URL, other text)
+    Index("ix_articles_url", "url"),
+    Index("ix_articles_outlet", "outlet"),
+    Index("ix_articles_published", "published"),
+)
+
+# Every item ingest has seen, by origin: makes re-runs skip finished work and keeps the last error of a bad one.
+raw_items = Table(
+    "raw_items",
+    metadata,
+    Column("origin", Text, primary_key=True),
+    Column("raw_sha", String(64)),
+    Column("status", String(16), nullable=False),  # stored | duplicate | failed
+    Column("article_id", String(32), ForeignKey("articles.id")),
+    Column("error", Text),
+    Column("seen_at", UTCDateTime, nullable=False),
+)
+
+# Per-outlet boilerplate learned from the documents themselves: how many documents of an outlet hold a line.
+outlet_docs = Table(
+    "outlet_docs",
+    metadata,
+    Column("outlet", Text, primary_key=True),
+    Column("docs", Integer, nullable=False),
+)
+
+outlet_lines = Table(
+    "outlet_lines",
+    metadata,
+    Column("outlet", Text, primary_key=True),
+    Column("line", Text, primary_key=True),  # normalised line text
+    Column("docs", Integer, nullable=False),
+    Index("ix_outlet_lines_docs", "outlet", "docs"),
+)
