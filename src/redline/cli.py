@@ -49,7 +49,12 @@ def _fail(exc: Exception) -> None:
     raise typer.Exit(1)
 
 
-def _open_store() -> Store:
+DbOption = Annotated[Optional[str], typer.Option("--db", help="Database URL for this command")]
+
+
+def _open_store(db: str | None = None) -> Store:
+    if db:
+        state.settings = Settings.load(None, db_url=db)
     try:
         return Store.open(state.settings)
     except RedlineError as exc:
@@ -64,13 +69,14 @@ def ingest_cli(
     encoding: Annotated[Optional[str], typer.Option(help="Force this text encoding for every input")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON")] = False,
     strict: Annotated[bool, typer.Option(help="Exit with status 1 if any item failed")] = False,
+    db: DbOption = None,
 ) -> None:
     """Store articles from files, folders and URLs; each bad item is reported and the run goes on."""
     try:
         fields = ingest.FieldMap.parse(field)
     except ValueError as exc:
         _fail(exc)
-    store = _open_store()
+    store = _open_store(db)
     summary = _ingest_with_progress(sources, store, fields, encoding)
     if as_json:
         out.print_json(data=summary.as_dict())
@@ -167,9 +173,10 @@ def articles_cli(
     limit: Annotated[int, typer.Option(help="How many, newest first")] = 20,
     outlet: Annotated[Optional[str], typer.Option(help="Only this outlet")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON line per article")] = False,
+    db: DbOption = None,
 ) -> None:
     """List stored articles."""
-    store = _open_store()
+    store = _open_store(db)
     found = store.articles(limit=limit, outlet=outlet)
     if as_json:
         for article in found:

@@ -35,5 +35,5 @@ def extract_html(html: str, *, url: str | None, where: str, learned: frozenset[s
     }
     draft = tidy(text.split("\n"), title=doc.title, learned=learned)
     if not draft.paragraphs:
-        raise NoArticleError(where, "the HTML holds only boilerplate, no article paragraphs")
+        raise NoArticleError(where, "no article text: the HTML holds only navigation or boilerplate")
     return draft, meta

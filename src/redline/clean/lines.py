@@ -128,8 +128,7 @@ def is_byline(text: str) -> bool:
 
 def is_body_sentence_with_email(text: str) -> bool:
     """'Readers can write to tips@example.com with questions.': an e-mail inside prose is not a byline."""
-    without = _EMAIL.sub("", text)
-    return words(without) >= 12 and bool(_SENTENCE_END.search(text))
+    return is_body(_EMAIL.sub("", text))
 
 
 def byline_names(text: str) -> str | None:

@@ -298,6 +298,8 @@ def read_warc(data: bytes, ctx: Context) -> Yield:
             record_id = record.rec_headers.get_header("WARC-Record-ID") or f"record-{count + 1}"
             where = f"{ctx.where}#{record_id.strip('<>')}"
             payload = record.content_stream().read()
+            if getattr(record.raw_stream, "limit", 0) > 0:  # the archive ended inside this record
+                raise EOFError(f"record {record_id} is cut short")
             count += 1
             try:
                 charset = params.partition("charset=")[2].strip(" \"'") or None

@@ -1,0 +1,3 @@
+from redline.cli import app
+
+app(prog_name="redline")

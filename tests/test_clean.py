@@ -1,0 +1,119 @@
+"""The cleaners on pages made to show each defect, and the rules they share."""
+
+import pytest
+from conftest import FIXTURES
+
+from redline.clean import clean, clean_item, lines, meta
+from redline.clean.text import split_paragraphs
+from redline.errors import NoArticleError
+from redline.records import RawItem, article_id
+
+
+def _text(content: str, **hints) -> RawItem:
+    return RawItem(origin="test.txt", media_type="text/plain", content=content, hints=hints)
+
+
+def test_html_page_keeps_article_drops_paywall_related_footer_and_repeats():
+    html = (FIXTURES / "article.html").read_text(encoding="utf-8")
+    article = clean(RawItem(origin="article.html", media_type="text/html", content=html,
+                            url="https://www.koreaherald.com/view.php?ud=1"))
+    assert article.title == "Seoul weighs staged weapons aid as Pyongyang sends troops"
+    assert article.outlet == "The Korea Herald"
+    assert article.published.isoformat() == "2024-10-22T18:30:00+09:00"
+    assert [a.name for a in article.authors] == ["Kim Min-ji"]
+    assert len(article.paragraphs) == 4
+    assert article.text.count("A senior official at the presidential office") == 1
+    for noise in ("Subscribe", "Already a subscriber", "Related articles", "East Sea", "©", "Privacy", "Log in"):
+        assert noise not in article.text
+
+
+def test_html_without_article_is_a_clear_error():
+    with pytest.raises(NoArticleError) as caught:
+        clean(RawItem(origin="nav.html", media_type="text/html",
+                      content="<html><body><nav><a href='/'>Home</a></nav></body></html>"))
+    assert caught.value.where == "nav.html"
+    assert "no article" in caught.value.reason
+
+
+@pytest.mark.parametrize("line", ["Go to contents", "Skip to main content", "한국어", "English | 日本語 | 中文",
+                                  "Share", "Advertisement", "Back to top"])
+def test_navigation_lines(line):
+    assert lines.is_nav(line)
+
+
+@pytest.mark.parametrize("line", ["North Korea sent troops.", "English teachers protested in Seoul on Monday.",
+                                  "Home Office officials met their counterparts in Kyiv to discuss aid."])
+def test_sentences_are_not_navigation(line):
+    assert not lines.is_nav(line)
+
+
+def test_stamps_bylines_copyright():
+    assert lines.stamp("Posted October. 23, 2024 08:45,") == ("published", "October. 23, 2024 08:45")
+    assert lines.stamp("Last updated: 2024-10-23 10:00") == ("updated", "2024-10-23 10:00")
+    assert lines.stamp("Posted by the editors") is None
+    assert lines.is_byline("By Jane Doe and John Roe")
+    assert not lines.is_byline("By the end of the year, the army had sent 1,500 troops to the front line.")
+    assert not lines.is_byline("Readers can write to tips@example.com with questions about the aid package.")
+    assert lines.copyright_holder("© Korea Risk Group. All rights reserved.") == "Korea Risk Group"
+    assert lines.copyright_holder("Copyright 2024 The Associated Press. All rights reserved.") == \
+        "The Associated Press"
+
+
+def test_authors_from_byline_with_emails_and_plain_names():
+    found = meta.authors_from_line("Jin-Woo Shin niceshin@donga.com · Sang-Ho Yun ysh1005@donga.com")
+    assert [(a.name, a.email) for a in found] == [("Jin-Woo Shin", "niceshin@donga.com"),
+                                                  ("Sang-Ho Yun", "ysh1005@donga.com")]
+    assert [a.name for a in meta.authors_from_line("By Jane Doe and John Roe")] == ["Jane Doe", "John Roe"]
+
+
+def test_outlet_from_url_email_domain_copyright_and_brand():
+    assert meta.resolve_outlet(url="https://www.donga.com/en/article/all/1", author_emails=[], holders=[],
+                               text="").display == "The Dong-A Ilbo"
+    assert meta.resolve_outlet(url=None, author_emails=["a@donga.com"], holders=[], text="").name == "The Dong-A Ilbo"
+    # A copyright holder that owns several outlets resolves to the one the page names.
+    assert meta.resolve_outlet(url=None, author_emails=[], holders=["Korea Risk Group"],
+                               text="Subscribe to NK News today").display == "NK News (Korea Risk Group)"
+    assert meta.resolve_outlet(url=None, author_emails=[], holders=["Korea Risk Group"],
+                               text="no brand named here").display == "Korea Risk Group"
+    assert meta.resolve_outlet(url="https://news.example.org/x", author_emails=[], holders=[],
+                               text="").display == "news.example.org"
+
+
+def test_hard_wrapped_lines_are_joined_but_paragraphs_are_not():
+    text = "No part of this content may be reproduced, distributed, or used for\ncommercial purposes.\nNext one."
+    assert split_paragraphs(text) == ["No part of this content may be reproduced, distributed, or used for "
+                                      "commercial purposes.", "Next one."]
+
+
+def test_repeated_paragraphs_kept_once_and_title_not_in_text():
+    body = ("Officials said the talks would resume in Geneva next week after a pause of several months.\n"
+            "Both delegations are expected to bring new proposals on prisoner exchanges and grain exports.\n")
+    article = clean(_text("Talks to resume in Geneva\n\n" + body + body))
+    assert article.title == "Talks to resume in Geneva"
+    assert len(article.paragraphs) == 2
+    assert "Talks to resume" not in article.text
+
+
+def test_hints_from_the_source_win_and_no_date_is_guessed():
+    body = "Officials said the talks would resume in Geneva next week after a pause of several months."
+    article = clean(_text(body, title="Given title", published="2024-05-01T10:00:00Z", outlet="Reuters"))
+    assert article.title == "Given title"
+    assert article.published.isoformat() == "2024-05-01T10:00:00+00:00"
+    assert article.outlet == "Reuters"
+    assert clean(_text(body)).published is None
+
+
+def test_learned_boilerplate_is_dropped_for_its_outlet_only():
+    body = "Officials said the talks would resume in Geneva next week after a pause of several months."
+    promo = "Our reporters cover the peninsula every day from Seoul and Washington for readers like you."
+    item = _text(f"{body}\n{promo}\nContact: a@donga.com")
+    kept = clean_item(item).article
+    assert promo in kept.text  # a sentence; no rule knows it is boilerplate
+    learned = {"The Dong-A Ilbo": frozenset({clean_item(_text(promo)).source_lines[0]})}
+    dropped = clean_item(item, learned=lambda outlet: learned.get(outlet, frozenset())).article
+    assert promo not in dropped.text and body in dropped.text
+
+
+def test_ids_ignore_spacing_case_and_punctuation():
+    assert article_id("North Korea sent troops.") == article_id("north  korea, sent troops")
+    assert article_id("North Korea sent troops.") != article_id("North Korea sent no troops.")

@@ -1,0 +1,175 @@
+"""Ingest from every supported input, with real files, a real SQLite store and a real HTTP server on 127.0.0.1."""
+
+import gzip
+import io
+import json
+
+import pytest
+from conftest import DONGA_SEED, FIXTURES, KOREAPRO_SEED
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from redline.pipeline import run_ingest
+
+ARTICLE_HTML = (FIXTURES / "article.html").read_text(encoding="utf-8")
+BODY = ("The defence ministry said on Monday that {n} artillery shells had been shipped to the front, a figure "
+        "that officials described as the largest single delivery since the war began in February.")
+
+
+def page(n: int) -> str:
+    return (f"<html><head><title>Shipment {n}</title></head><body><article><h1>Shipment {n}</h1>"
+            f"<p>{BODY.format(n=n)}</p><p>Officials declined to say when the next shipment of {n} shells would "
+            f"leave, citing the security of the convoys and of the crews that drive them.</p></article></body></html>")
+
+
+def ingest(paths, store, settings, **kwargs):
+    errors = []
+    summary = run_ingest([str(p) for p in paths], store, settings=settings, on_error=errors.append, **kwargs)
+    return summary, errors
+
+
+def test_text_files_are_stored_once(store, settings, tmp_path):
+    summary, errors = ingest([DONGA_SEED, KOREAPRO_SEED], store, settings)
+    assert (summary.stored, summary.duplicate, summary.failed, errors) == (2, 0, 0, [])
+    again, _ = ingest([DONGA_SEED, KOREAPRO_SEED], store, settings)
+    assert again.stored == 0 and again.skipped == 2
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(DONGA_SEED.read_bytes())
+    duplicate, _ = ingest([copy], store, settings)
+    assert duplicate.duplicate == 1 and duplicate.stored == 0
+    assert store.counts()["articles"] == 2
+
+
+def test_folder_recursive_with_gzip_html_json_jsonl(store, settings, tmp_path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "page.html").write_text(ARTICLE_HTML, encoding="utf-8")
+    (tmp_path / "a" / "b" / "seed.txt.gz").write_bytes(gzip.compress(DONGA_SEED.read_bytes()))
+    (tmp_path / "a" / ".hidden.txt").write_text("ignored", encoding="utf-8")
+    (tmp_path / "list.json").write_text(json.dumps({"articles": [
+        {"body": BODY.format(n=1), "headline": "One", "link": "https://www.reuters.com/x", "date": "2024-10-20"},
+        {"body": BODY.format(n=2), "headline": "Two"},
+    ]}), encoding="utf-8")
+    (tmp_path / "records.jsonl").write_text("\n".join([
+        json.dumps({"story": {"text": BODY.format(n=3)}, "title": "Three", "source": "Yonhap"}),
+        "{not json",
+        json.dumps({"nothing": "here"}),
+    ]), encoding="utf-8")
+    summary, errors = ingest([tmp_path], store, settings, fields=__import__("redline").ingest.FieldMap.parse(
+        ["text=story.text"]))
+    assert summary.stored == 5, errors
+    assert summary.failed == 2
+    assert {e.where.rsplit("#", 1)[-1] for e in errors} == {"line-2", "line-3"}
+    assert "not valid JSON" in errors[0].reason and "no text or html field" in errors[1].reason
+    by_title = {a.title: a for a in store.articles(limit=None)}
+    assert by_title["One"].outlet == "Reuters" and by_title["One"].url == "https://www.reuters.com/x"
+    assert by_title["Three"].outlet == "Yonhap News Agency"
+    assert by_title["Presidential Office signals possible offensive weapons aid to Ukraine"].outlet == "The Dong-A Ilbo"
+
+
+def test_bad_items_each_get_one_clear_error_and_the_run_goes_on(store, settings, tmp_path):
+    ingest([DONGA_SEED], store, settings)
+    bad = {
+        "latin1.txt": ("caf\xe9 au lait, the ministry said in a statement on Monday.".encode("latin-1"),
+                       "undecodable bytes at offset 3"),
+        "truncated.txt.gz": (gzip.compress(KOREAPRO_SEED.read_bytes())[:200], "truncated gzip"),
+        "empty.txt": (b"  \n", "empty file"),
+        "binary.txt": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file"),
+        "menu.html": (b"<html><body><nav><a href='/'>Home</a></nav></body></html>", "no article text"),
+        "feed.xml": (b"Server error: please try again later", "not an RSS/Atom feed"),
+    }
+    for name, (data, _) in bad.items():
+        (tmp_path / name).write_bytes(data)
+    (tmp_path / "good.txt").write_text(BODY.format(n=9), encoding="utf-8")
+    summary, errors = ingest([tmp_path, tmp_path / "missing.txt"], store, settings)
+    reasons = {e.where.rsplit("/", 1)[-1]: e.reason for e in errors}
+    for name, (_, expected) in bad.items():
+        assert expected in reasons[name], (name, reasons.get(name))
+    assert "no such file" in reasons["missing.txt"]
+    assert summary.stored == 1 and summary.failed == len(bad) + 1
+    assert store.counts()["articles"] == 2  # what was stored before is still there
+    assert {origin.rsplit("/", 1)[-1] for origin, _ in store.failures()} == set(bad)
+
+
+def _warc(records: list[tuple[str, str, bytes]]) -> bytes:
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=True)
+    for url, content_type, body in records:
+        headers = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), length=len(body),
+                                                      http_headers=headers))
+    return buffer.getvalue()
+
+
+def test_warc_html_responses_and_truncated_warc(store, settings, tmp_path):
+    data = _warc([
+        ("https://www.yna.co.kr/view/1", "text/html; charset=utf-8", page(1).encode()),
+        ("https://www.yna.co.kr/logo.png", "image/png", b"\x89PNG"),
+        ("https://www.yna.co.kr/view/2", "text/html", page(2).encode()),
+    ])
+    (tmp_path / "news.warc.gz").write_bytes(data)
+    summary, errors = ingest([tmp_path / "news.warc.gz"], store, settings)
+    assert (summary.stored, summary.failed) == (2, 0), errors
+    assert {a.url for a in store.articles()} == {"https://www.yna.co.kr/view/1", "https://www.yna.co.kr/view/2"}
+    assert {a.outlet for a in store.articles()} == {"Yonhap News Agency"}
+    (tmp_path / "cut.warc.gz").write_bytes(data[: len(data) - 40])
+    cut, errors = ingest([tmp_path / "cut.warc.gz"], store, settings)
+    assert cut.failed == 1 and "truncated or corrupt WARC" in errors[0].reason
+    assert cut.duplicate == 1  # the record read before the damage is a copy of one stored from news.warc.gz
+
+
+def test_urls_feeds_linked_pages_and_http_errors(store, settings, site, tmp_path):
+    site.add("/news/1", page(1))
+    site.add("/news/2", page(2))
+    site.add("/gone", "gone", status=404)
+    full = "".join(f"<p>{BODY.format(n=n)}</p>" for n in (5, 6, 7, 8, 9))
+    rss = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>The Korea Times</title>
+      <item><title>Summary only</title><link>{site.base}/news/1</link><guid>n1</guid>
+        <description>Short teaser.</description><pubDate>Tue, 22 Oct 2024 09:00:00 +0900</pubDate></item>
+      <item><title>Full text</title><link>{site.base}/news/full</link><guid>n2</guid>
+        <description><![CDATA[{full}]]></description></item>
+      <item><title>Dead link</title><link>{site.base}/gone</link><guid>n3</guid><description>x</description></item>
+    </channel></rss>"""
+    feed_url = site.add("/feed.xml", rss, content_type="application/rss+xml")
+    site.add("/notfeed.rss", "this is not xml at all", content_type="application/rss+xml")
+    summary, errors = ingest([feed_url, f"{site.base}/news/2", f"{site.base}/gone", f"{site.base}/notfeed.rss"],
+                             store, settings)
+    assert summary.stored == 3, errors
+    reasons = sorted(e.reason for e in errors)
+    assert reasons[0].startswith("HTTP 404") and reasons[1].startswith("HTTP 404")
+    assert "not an RSS/Atom feed" in reasons[2]
+    by_title = {a.title: a for a in store.articles()}
+    assert by_title["Shipment 1"].outlet == "The Korea Times"  # the feed names the outlet
+    assert by_title["Shipment 1"].published.isoformat() == "2024-10-22T00:00:00+00:00"
+    assert by_title["Full text"].text.count("artillery shells") == 5
+    hits = dict(site.hits)
+    again, _ = ingest([feed_url], store, settings)
+    assert again.stored == 0 and site.hits["/news/1"] == hits["/news/1"]  # stored entries are not fetched again
+
+
+def test_updated_version_is_linked_to_the_stored_one(store, settings, site):
+    url = site.add("/story", page(1))
+    ingest([url], store, settings)
+    site.add("/story", page(1).replace("next shipment", "next two shipments"))
+    summary, _ = ingest([url], store, settings)
+    assert summary.stored == 1
+    newest, oldest = sorted(store.articles(), key=lambda a: a.ingested_at, reverse=True)
+    assert newest.version_of == oldest.id and oldest.version_of is None
+
+
+def test_interrupted_run_resumes_without_loss_or_duplicates(store, settings, tmp_path):
+    for n in range(6):
+        (tmp_path / f"{n}.txt").write_text(BODY.format(n=n), encoding="utf-8")
+    seen = []
+
+    def stop_after_three(document, total):
+        if document is not None:
+            seen.append(document)
+            if len(seen) == 3:
+                raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_ingest([str(tmp_path)], store, settings=settings, on_document=stop_after_three)
+    assert store.counts()["articles"] == 3
+    summary, _ = ingest([tmp_path], store, settings)
+    assert (summary.stored, summary.skipped) == (3, 3)
+    assert store.counts()["articles"] == 6

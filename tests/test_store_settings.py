@@ -1,0 +1,62 @@
+"""The store (SQLite file, WAL, migrations, time zones) and the settings precedence."""
+
+import sqlite3
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from redline.errors import SettingsError, StoreError
+from redline.records import Article, Author
+from redline.settings import Settings
+from redline.store import Outcome, Store
+
+
+def test_store_is_a_migrated_sqlite_file_in_wal_mode(store, settings):
+    path = settings.db_url.removeprefix("sqlite:///")
+    assert store.revision() == "0001"
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+    Store(settings.db_url).close()  # opening again is a no-op upgrade
+
+
+def test_articles_round_trip_with_time_zones_and_authors(store):
+    kst = timezone(timedelta(hours=9))
+    article = Article(id="a" * 32, text="Body text.", paragraphs=["Body text."], title="T", outlet="O",
+                      published=datetime(2024, 10, 23, 8, 45, tzinfo=kst), authors=[Author("A B", "a@b.com")])
+    assert store.write([Outcome(origin="x", raw_sha="1", article=article)]) == ["stored"]
+    assert store.write([Outcome(origin="y", raw_sha="2", article=article)]) == ["duplicate"]
+    loaded = store.article("a" * 32)
+    assert loaded.published == datetime(2024, 10, 22, 23, 45, tzinfo=timezone.utc)
+    assert loaded.authors == [Author("A B", "a@b.com")]
+    assert store.seen("x", "1") and store.seen("y") and not store.seen("x", "other")
+
+
+def test_unusable_database_is_a_clear_error(tmp_path):
+    bad = tmp_path / "not-a-db.db"
+    bad.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError, match="cannot open or migrate"):
+        Store(f"sqlite:///{bad}")
+
+
+def test_settings_defaults_file_environment_overrides(tmp_path):
+    assert Settings.load(None, env={"REDLINE_CONFIG": str(tmp_path / "absent.toml")}).db_url == "sqlite:///redline.db"
+    config = tmp_path / "redline.toml"
+    config.write_text('[redline]\ndb_url = "sqlite:///from-file.db"\nhttp_timeout_s = 3\n', encoding="utf-8")
+    from_file = Settings.load(config, env={})
+    assert from_file.db_url == "sqlite:///from-file.db" and from_file.http_timeout_s == 3.0
+    from_env = Settings.load(config, env={"REDLINE_DB_URL": "sqlite:///env.db", "REDLINE_INGEST_BATCH_SIZE": "7"})
+    assert from_env.db_url == "sqlite:///env.db" and from_env.ingest_batch_size == 7
+    assert Settings.load(config, env={"REDLINE_DB_URL": "sqlite:///env.db"}, db_url="sqlite:///cli.db").db_url == \
+        "sqlite:///cli.db"
+
+
+def test_bad_settings_name_the_problem(tmp_path):
+    config = tmp_path / "redline.toml"
+    config.write_text('[redline]\ndb_ulr = "x"\n', encoding="utf-8")
+    with pytest.raises(SettingsError, match="unknown setting.*db_ulr"):
+        Settings.load(config, env={})
+    with pytest.raises(SettingsError, match="ingest_batch_size"):
+        Settings.load(None, env={"REDLINE_INGEST_BATCH_SIZE": "many"})
+    with pytest.raises(SettingsError, match="does not exist"):
+        Settings.load(tmp_path / "missing.toml", env={})
