@@ -4,13 +4,17 @@ Both cleaners end here. The steps, in order:
 1. drop lines the outlet is known to repeat on every page (learned boilerplate);
 2. take out navigation, Posted/Updated stamps (kept as dates), bylines (kept as authors), copyright lines
    (kept as the holder's name);
-3. find the title (given, or the first heading before the body) and drop its repeats;
-4. cut the tail: offers, paywalls, share prompts and link lists after the last paragraph of the article;
-5. drop short promotional lines inside the body, and keep each repeated paragraph once.
+3. plain text only: keep the main block, the run of lines richest in body text (maximum-sum segment: body
+   paragraphs score their length, other lines a penalty), since a text dump holds the whole page;
+4. find the title (given, or the heading just before the main block) and drop its repeats;
+5. cut the tail: offers, paywalls, share prompts (and, in plain text, any line that is not body text) after
+   the last paragraph of the article;
+6. drop short promotional lines inside the body, and keep repeated paragraphs once.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from redline.clean import lines
@@ -31,21 +35,63 @@ class Draft:
 
 # Promotional lines inside the body are short; a long paragraph that mentions a subscription is news.
 PROMO_MAX_WORDS = 25
+# A repeated paragraph this long is a copy defect; shorter repeats (an interview's recurring question, list
+# items) are the page's own, unless most of the page is doubled.
+REPEAT_MIN_WORDS = 20
+# Main-block scoring: a line that is not body text costs at least this many words, and at most the cap.
+NON_BODY_MIN_PENALTY = 3
+NON_BODY_MAX_PENALTY = 15
+# The title is looked for among this many lines before the main block.
+TITLE_LOOKBACK = 8
 
 
 def tidy(
     paragraphs: list[str],
     *,
     title: str | None = None,
-    find_title: bool = False,
+    plain_text: bool = False,
     learned: frozenset[str] = frozenset(),
 ) -> Draft:
+    """Judge a page's paragraphs; `plain_text` when they come from a whole-page dump rather than an extractor."""
     draft = Draft(paragraphs=[], title=title)
     kept = _take_out_meta(paragraphs, draft, learned)
-    kept = _take_title(kept, draft, find_title)
-    kept = _cut_tail(kept, draft)
+    if plain_text:
+        start, end = main_block(kept)
+        if draft.title is None:
+            draft.title = _title_before(kept[max(0, start - TITLE_LOOKBACK):start]) or _title_before(kept[start:end])
+        draft.dropped.extend(("outside the main block", text) for text in kept[:start] + kept[end:])
+        kept = kept[start:end]
+    kept = _drop_title(kept, draft)
+    kept = _cut_tail(kept, draft, strict=plain_text)
     draft.paragraphs = _dedupe(_drop_promos(kept, draft), draft)
     return draft
+
+
+def _block_score(text: str) -> int:
+    n = lines.words(text)
+    if lines.is_body(text) and not lines.is_paywall_or_tail(text):
+        return n
+    return -min(max(n, NON_BODY_MIN_PENALTY), NON_BODY_MAX_PENALTY)
+
+
+def main_block(paragraphs: list[str]) -> tuple[int, int]:
+    """[start, end) of the maximum-sum run of paragraph scores (Kadane); the whole list when nothing scores."""
+    best, best_span = 0, (0, len(paragraphs))
+    running, start = 0, 0
+    for index, text in enumerate(paragraphs):
+        if running <= 0:
+            running, start = 0, index
+        running += _block_score(text)
+        if running > best:
+            best, best_span = running, (start, index + 1)
+    return best_span
+
+
+def _title_before(candidates: list[str]) -> str | None:
+    for text in reversed(candidates):
+        if lines.is_heading(text) and lines.words(text) >= 3 and not lines.is_paywall_or_tail(text):
+            return text
+    return None
 
 
 def _take_out_meta(paragraphs: list[str], draft: Draft, learned: frozenset[str]) -> list[str]:
@@ -75,14 +121,7 @@ def _take_out_meta(paragraphs: list[str], draft: Draft, learned: frozenset[str])
     return kept
 
 
-def _take_title(paragraphs: list[str], draft: Draft, find_title: bool) -> list[str]:
-    if draft.title is None and find_title:
-        for text in paragraphs:
-            if lines.is_body(text):
-                break
-            if lines.is_heading(text) and not lines.is_paywall_or_tail(text):
-                draft.title = text
-                break
+def _drop_title(paragraphs: list[str], draft: Draft) -> list[str]:
     if not draft.title:
         return paragraphs
     key = normalise_text(draft.title)
@@ -96,14 +135,21 @@ def _take_title(paragraphs: list[str], draft: Draft, find_title: bool) -> list[s
     return kept
 
 
-def _cut_tail(paragraphs: list[str], draft: Draft) -> list[str]:
-    """Walk back from the end, dropping what is not article text, until the last real paragraph."""
+def _cut_tail(paragraphs: list[str], draft: Draft, *, strict: bool) -> list[str]:
+    """Walk back from the end, dropping what is not article text, until the last real paragraph.
+
+    `strict` (plain text): any line that does not read as body text goes. Otherwise (extracted HTML, where lists
+    and short closing lines are often the article's own) only offers, paywalls and share prompts go.
+    """
     end = len(paragraphs)
     while end > 0:
         text = paragraphs[end - 1]
-        if lines.is_body(text) and not lines.is_paywall_or_tail(text):
+        if lines.is_paywall_or_tail(text) or lines.is_nav(text):
+            end -= 1
+        elif strict and not lines.is_body(text):
+            end -= 1
+        else:
             break
-        end -= 1
     if end == 0:  # nothing reads as body text: keep the page as it is rather than empty it
         return paragraphs
     draft.dropped.extend(("tail", text) for text in paragraphs[end:])
@@ -121,11 +167,13 @@ def _drop_promos(paragraphs: list[str], draft: Draft) -> list[str]:
 
 
 def _dedupe(paragraphs: list[str], draft: Draft) -> list[str]:
+    keys = [normalise_text(text) for text in paragraphs]
+    counts = Counter(keys)
+    doubled_page = sum(1 for n in counts.values() if n > 1) > len(counts) / 2
     seen: set[str] = set()
     kept = []
-    for text in paragraphs:
-        key = normalise_text(text)
-        if key and key in seen:
+    for text, key in zip(paragraphs, keys):
+        if key in seen and (doubled_page or lines.words(text) >= REPEAT_MIN_WORDS):
             draft.dropped.append(("repeated", text))
             continue
         seen.add(key)

@@ -37,7 +37,7 @@ def _continues(previous: str, line: str) -> bool:
 
 
 def extract_text(text: str, *, where: str, title: str | None = None, learned: frozenset[str] = frozenset()) -> Draft:
-    draft = tidy(split_paragraphs(text), title=title, find_title=title is None, learned=learned)
+    draft = tidy(split_paragraphs(text), title=title, plain_text=True, learned=learned)
     if not draft.paragraphs:
         raise NoArticleError(where, "no article text: every line is navigation, metadata or boilerplate")
     return draft

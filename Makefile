@@ -1,0 +1,29 @@
+# Two commands set everything up on a fresh machine: `make demo` (the main job) and `make test` (the tests).
+# Each creates .venv and installs the project into it the first time (again when pyproject.toml changes).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: demo test bench bench-smoke lint
+
+demo: $(STAMP)
+	$(BIN)/redline demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+# Full benchmarks (minutes); figures go to the README by hand, from the last line of each.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/clean.py
+
+# What CI runs: every benchmark on a small slice, checked against the floors in benchmarks/floors.json.
+bench-smoke: $(STAMP)
+	$(BIN)/python benchmarks/clean.py --smoke
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $@

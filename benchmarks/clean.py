@@ -1,0 +1,214 @@
+"""Benchmark of the clean stage: extraction quality on HTML and on plain-text dumps, throughput, peak memory.
+
+- HTML: the ScrapingHub article-extraction set with its own metric (4-word shingle multisets, precision and recall
+  per page, averaged; F1 of the averages). trafilatura alone runs in the same process as the baseline.
+- Plain-text dumps: the same pages rendered to text by a full-page converter (inscriptis), with the defects seen
+  in the seeds injected under a fixed random seed, scored against the same gold. A simple heuristic (keep lines of
+  at least ten words) is the baseline. Dates and bylines are injected too, so their extraction is scored.
+
+Usage: python benchmarks/clean.py [--smoke] [--limit N]   (last line: JSON figures)
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+import re
+import statistics
+import sys
+import warnings
+from collections import Counter
+from datetime import datetime, timedelta, timezone
+
+from common import EVAL, Timer, finish, peak_rss_mb
+
+from redline.clean import clean
+from redline.errors import ItemError
+from redline.records import RawItem
+
+SCRAPINGHUB = EVAL / "extraction" / "scrapinghub"
+SMOKE_PAGES = 30
+SEED = 20241023
+
+# --- the ScrapingHub metric ----------------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def _shingles(text: str, n: int = 4) -> Counter:
+    tokens = _TOKEN.findall(text or "")
+    return Counter(tuple(tokens[i:i + n]) for i in range(max(1, len(tokens) - n + 1)) if tokens[i:i + n])
+
+
+def tp_fp_fn(true: str, pred: str) -> tuple[float, float, float]:
+    gold, got = _shingles(true), _shingles(pred)
+    tp = sum((gold & got).values())
+    fp = sum((got - gold).values())
+    fn = sum((gold - got).values())
+    total = tp + fp + fn
+    return (tp / total, fp / total, fn / total) if total else (0.0, 0.0, 0.0)
+
+
+def score(rows: list[tuple[float, float, float]]) -> dict:
+    precisions = [1.0 if fp == fn == 0 else (0.0 if tp == fp == 0 else tp / (tp + fp))
+                  for tp, fp, fn in rows if tp + fp > 0]
+    recalls = [1.0 if fp == fn == 0 else (0.0 if tp == fn == 0 else tp / (tp + fn))
+               for tp, fp, fn in rows if tp + fn > 0]
+    p, r = statistics.mean(precisions), statistics.mean(recalls)
+    return {"f1": round(2 * p * r / (p + r), 4), "precision": round(p, 4), "recall": round(r, 4)}
+
+
+def load_pages(limit: int | None) -> list[tuple[str, str, dict]]:
+    truth = json.loads((SCRAPINGHUB / "ground-truth.json").read_text(encoding="utf-8"))
+    pages = []
+    for path in sorted((SCRAPINGHUB / "html").glob("*.html.gz")):
+        key = path.name.split(".")[0]
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            pages.append((key, handle.read(), truth[key]))
+    return pages[:limit] if limit else pages
+
+
+# --- HTML ----------------------------------------------------------------------------------------------------
+
+
+def bench_html(pages) -> dict:
+    import trafilatura
+
+    ours, base = [], []
+    ours_time, base_time = Timer(), Timer()
+    for key, html, gold in pages:
+        item = RawItem(origin=key, media_type="text/html", content=html, url=gold.get("url"))
+        with ours_time:
+            try:
+                text = clean(item).text
+            except ItemError:
+                text = ""
+        ours.append(tp_fp_fn(gold["articleBody"], text))
+        with base_time, warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            baseline = trafilatura.extract(html, include_comments=False) or ""
+        base.append(tp_fp_fn(gold["articleBody"], baseline))
+    return {
+        "html": score(ours),
+        "html_trafilatura": score(base),
+        "html_pages_per_s": round(len(pages) / ours_time.seconds, 1),
+        "html_trafilatura_pages_per_s": round(len(pages) / base_time.seconds, 1),
+    }
+
+
+# --- plain-text dumps with the seeds' defects ----------------------------------------------------------------
+
+NAV_TOP = ["Go to contents", "Skip to main content", "Menu", "Search", "Sign in"]
+LANGUAGE_SWITCHES = ["한국어", "English | 日本語 | 中文", "English  Español  Français", "EN | KO"]
+PAYWALL_TAILS = [
+    ["Get 30 days", "of free access to", "{brand}", "Full access to all analysis",
+     "Daily analysis on the top story of the day", "Start now",
+     "No charges during your trial. Cancel anytime. A paid subscription will start after 30 days."],
+    ["Subscribe to {brand} for unlimited access to our journalism.", "Already a subscriber? Log in"],
+    ["This article is for subscribers only.", "Become a member from $1 a week", "Sign up"],
+    ["Support independent journalism", "Donate to {brand} today and help us keep reporting."],
+    ["Enjoyed this article? Get our newsletter in your inbox every morning.", "Sign up for free"],
+    ["Share this article", "Facebook", "Twitter", "Email"],
+]
+COPYRIGHTS = ["© {brand}. All rights reserved.", "Copyright © 2024 {brand}. All Rights Reserved.",
+              "(c) {brand} 2019 — no part of this content may be reproduced without prior written permission."]
+FIRST = ["Jin-Woo", "Maria", "John", "Aiko", "Olena", "Ahmed", "Sarah", "Pierre"]
+LAST = ["Shin", "Garcia", "Smith", "Tanaka", "Kovalenko", "Hassan", "Miller", "Dubois"]
+
+
+def inject_defects(text: str, rng: random.Random) -> tuple[str, dict]:
+    """The page as text, with the seeds' defects added; returns it and what a cleaner should recover."""
+    lines = text.split("\n")
+    expected: dict = {}
+    brand = rng.choice(["Korea Pro", "The Daily Ledger", "Asia Wire", "Northern Post"])
+    if rng.random() < 0.5:  # every paragraph repeated twice, as in the Korea Pro seed
+        long_lines = [line for line in lines if len(line.split()) >= 12]
+        lines = lines + [""] + long_lines if rng.random() < 0.5 else \
+            [x for line in lines for x in ([line, line] if len(line.split()) >= 12 else [line])]
+    head: list[str] = []
+    if rng.random() < 0.5:
+        head.append(rng.choice(NAV_TOP))
+    if rng.random() < 0.5:
+        posted = datetime(2024, 1, 1, tzinfo=timezone.utc) + timedelta(minutes=rng.randrange(0, 500_000))
+        expected["published"] = posted.replace(second=0)
+        style = rng.choice(["Posted %B. %d, %Y %H:%M,", "Published: %Y-%m-%d %H:%M", "Posted on %d %B %Y, %H:%M"])
+        head += ["", posted.strftime(style), "Updated " + posted.strftime("%B %d, %Y %H:%M")]
+    if rng.random() < 0.5:
+        head.append(rng.choice(LANGUAGE_SWITCHES))
+    tail: list[str] = []
+    if rng.random() < 0.5:
+        names = [(rng.choice(FIRST), rng.choice(LAST)) for _ in range(rng.randint(1, 3))]
+        expected["authors"] = [f"{f} {last}" for f, last in names]
+        tail.append(" · ".join(f"{f} {last} {f.lower()}{last.lower()}@ledger.example" for f, last in names))
+    if rng.random() < 0.6:
+        tail += [line.format(brand=brand) for line in rng.choice(PAYWALL_TAILS)]
+    if rng.random() < 0.5:
+        tail.append(rng.choice(COPYRIGHTS).format(brand=brand))
+    return "\n".join(head + [""] + lines + [""] + tail), expected
+
+
+def simple_heuristic(text: str) -> str:
+    """The baseline: keep every line of at least ten words."""
+    return "\n".join(line for line in text.split("\n") if len(line.split()) >= 10)
+
+
+def bench_text(pages) -> dict:
+    from inscriptis import get_text
+
+    rng = random.Random(SEED)
+    dumps = []
+    for key, html, gold in pages:
+        dump, expected = inject_defects(get_text(html), rng)
+        dumps.append((key, dump, expected, gold))
+    ours, base = [], []
+    dates_right = dates_total = authors_right = authors_total = 0
+    timer = Timer()
+    for key, dump, expected, gold in dumps:
+        item = RawItem(origin=key, media_type="text/plain", content=dump)
+        with timer:
+            try:
+                article = clean(item)
+            except ItemError:
+                article = None
+        ours.append(tp_fp_fn(gold["articleBody"], article.text if article else ""))
+        base.append(tp_fp_fn(gold["articleBody"], simple_heuristic(dump)))
+        if "published" in expected:
+            dates_total += 1
+            got = article.published if article else None
+            dates_right += bool(got and got.replace(second=0) == expected["published"])
+        if "authors" in expected:
+            authors_total += 1
+            authors_right += bool(article and [a.name for a in article.authors] == expected["authors"])
+    return {
+        "text": score(ours),
+        "text_simple_heuristic": score(base),
+        "text_articles_per_s": round(len(dumps) / timer.seconds, 1),
+        "text_date_accuracy": round(dates_right / max(1, dates_total), 4),
+        "text_author_accuracy": round(authors_right / max(1, authors_total), 4),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help=f"first {SMOKE_PAGES} pages only (CI)")
+    parser.add_argument("--limit", type=int, help="first N pages")
+    args = parser.parse_args()
+    pages = load_pages(SMOKE_PAGES if args.smoke else args.limit)
+    figures = {"pages": len(pages)}
+    figures.update(bench_html(pages))
+    figures.update(bench_text(pages))
+    figures["peak_rss_mb"] = peak_rss_mb()
+    for key, value in figures.items():
+        print(f"{key:>32}: {value}", file=sys.stderr)
+    finish("clean", {
+        **figures,
+        "html_f1": figures["html"]["f1"],
+        "text_f1": figures["text"]["f1"],
+        "html_f1_minus_trafilatura": round(figures["html"]["f1"] - figures["html_trafilatura"]["f1"], 4),
+    }, args.smoke)
+
+
+if __name__ == "__main__":
+    main()

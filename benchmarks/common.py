@@ -1,0 +1,48 @@
+"""What every benchmark shares: where the evaluation data is, timing, peak memory, the floors file, the JSON line."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("REDLINE_SHARED", ROOT.parent / "shared"))
+EVAL = SHARED / "eval"
+FLOORS = Path(__file__).with_name("floors.json")
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, in MB (Linux reports KB)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+class Timer:
+    def __init__(self):
+        self.seconds = 0.0
+
+    def __enter__(self):
+        self._start = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds += time.perf_counter() - self._start
+
+
+def check_floors(name: str, figures: dict, smoke: bool) -> list[str]:
+    """Scores below the committed floors, as messages; empty when every floor holds."""
+    floors = json.loads(FLOORS.read_text()).get(name, {}).get("smoke" if smoke else "full", {})
+    return [f"{key} = {figures.get(key)} is below its floor {floor}"
+            for key, floor in floors.items() if figures.get(key) is None or figures[key] < floor]
+
+
+def finish(name: str, figures: dict, smoke: bool) -> None:
+    """Print the figures as the last line of JSON; exit 1 if a floor is broken."""
+    failures = check_floors(name, figures, smoke)
+    for failure in failures:
+        print(f"FLOOR BROKEN: {failure}", file=sys.stderr)
+    print(json.dumps({"benchmark": name, "smoke": smoke, **figures, "floors_ok": not failures}))
+    sys.exit(1 if failures else 0)
