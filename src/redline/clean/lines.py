@@ -82,6 +82,25 @@ _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 UNSPACED_CHARS_PER_WORD = 2
 
 
+_BULLET = re.compile(r"^\s*(?:[*•·▪►›»\-–—]|\d{1,3}[.)])\s+")
+# Where readers' comments begin: "34 responses to ...", "Top Rated Comments", "thelastfan says:", "Leave a Reply".
+_COMMENTS_START = re.compile(
+    r"^(\[?\s*\d+\s+(comments?|responses?|replies|reactions)\b.*|(top rated |latest |newest |all |show |view |reader )?"
+    r"comments?\s*(\(\d+\))?\s*:?|leave a (comment|reply)\b.*|join the (discussion|conversation)\b.*"
+    r"|.{1,60}\b(says|said|wrote|replied):|discussion|responses|reader comments)$",
+    re.IGNORECASE,
+)
+
+
+def unbulleted(text: str) -> str:
+    """The line without a list bullet or number ("* Facebook" → "Facebook"), as page-to-text converters write them."""
+    return _BULLET.sub("", text, count=1)
+
+
+def starts_comments(text: str) -> bool:
+    return bool(_COMMENTS_START.match(unbulleted(text).strip()))
+
+
 @lru_cache(maxsize=8192)
 def words(text: str) -> int:
     """Word count, comparable across scripts: Chinese and Japanese characters count as half a word each."""
@@ -107,7 +126,7 @@ def is_heading(text: str) -> bool:
 
 
 def is_nav(text: str) -> bool:
-    text = text.strip()
+    text = unbulleted(text).strip()
     return bool(_NAV.match(text)) or is_language_switch(text)
 
 
@@ -161,4 +180,5 @@ def copyright_holder(text: str) -> str | None:
 
 
 def is_paywall_or_tail(text: str) -> bool:
-    return bool(_PAYWALL.search(text.strip().lower())) or is_copyright(text)
+    text = unbulleted(text).strip()
+    return bool(_PAYWALL.search(text.lower())) or is_copyright(text)

@@ -38,11 +38,18 @@ PROMO_MAX_WORDS = 25
 # A repeated paragraph this long is a copy defect; shorter repeats (an interview's recurring question, list
 # items) are the page's own, unless most of the page is doubled.
 REPEAT_MIN_WORDS = 20
-# Main-block scoring: a line that is not body text costs at least this many words, and at most the cap.
-NON_BODY_MIN_PENALTY = 3
+# Main-block scoring, measured on text dumps of the ScrapingHub pages (benchmarks/clean.py): a body paragraph
+# scores its length less a small offset (one-sentence fragments should not carry a block); a line that is not
+# body text costs its length within [min, max]; a list item that is not body text (menus, link lists) the max.
+BODY_OFFSET = 4
+NON_BODY_MIN_PENALTY = 5
 NON_BODY_MAX_PENALTY = 15
+# A run of this many lines that are not body text ends the article: teaser lists and menus follow it.
+MAX_GAP_LINES = 8
 # The title is looked for among this many lines before the main block.
 TITLE_LOOKBACK = 8
+# A block of at least this score before the readers' comments begin is the article; the comments are not.
+MIN_ARTICLE_SCORE = 50
 
 
 def tidy(
@@ -70,21 +77,58 @@ def tidy(
 def _block_score(text: str) -> int:
     n = lines.words(text)
     if lines.is_body(text) and not lines.is_paywall_or_tail(text):
-        return n
+        return n - BODY_OFFSET
+    if lines.unbulleted(text) != text:
+        return -NON_BODY_MAX_PENALTY
     return -min(max(n, NON_BODY_MIN_PENALTY), NON_BODY_MAX_PENALTY)
 
 
 def main_block(paragraphs: list[str]) -> tuple[int, int]:
-    """[start, end) of the maximum-sum run of paragraph scores (Kadane); the whole list when nothing scores."""
-    best, best_span = 0, (0, len(paragraphs))
-    running, start = 0, 0
+    """[start, end) of the article: the maximum-sum run of paragraph scores (Kadane's algorithm).
+
+    Readers' comments read like body text too; where the page has an article-sized block before its comments
+    begin, that block is the article.
+    """
+    scores = [_block_score(text) for text in paragraphs]
     for index, text in enumerate(paragraphs):
+        if lines.starts_comments(text):
+            score, span = _best_run(scores[:index])
+            if score >= MIN_ARTICLE_SCORE:
+                return span
+    return _best_run(scores)[1] if paragraphs else (0, 0)
+
+
+def _best_run(scores: list[int]) -> tuple[int, tuple[int, int]]:
+    """The best run within the stretches that long gaps of non-body lines separate."""
+    best: tuple[int, tuple[int, int]] = (0, (0, len(scores)))
+    for start, end in _stretches(scores):
+        score, (a, b) = _kadane(scores[start:end])
+        if score > best[0]:
+            best = (score, (start + a, start + b))
+    return best
+
+
+def _stretches(scores: list[int]) -> list[tuple[int, int]]:
+    stretches, start, gap = [], 0, 0
+    for index, score in enumerate(scores):
+        gap = gap + 1 if score <= 0 else 0
+        if gap == MAX_GAP_LINES:
+            stretches.append((start, index - MAX_GAP_LINES + 1))
+            start = index + 1
+    stretches.append((start, len(scores)))
+    return stretches
+
+
+def _kadane(scores: list[int]) -> tuple[int, tuple[int, int]]:
+    best, best_span = 0, (0, len(scores))
+    running, start = 0, 0
+    for index, score in enumerate(scores):
         if running <= 0:
             running, start = 0, index
-        running += _block_score(text)
+        running += score
         if running > best:
             best, best_span = running, (start, index + 1)
-    return best_span
+    return best, best_span
 
 
 def _title_before(candidates: list[str]) -> str | None:
