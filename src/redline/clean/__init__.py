@@ -28,7 +28,12 @@ LearnedBoilerplate = Callable[[str], frozenset[str]]
 class Cleaned:
     article: Article
     draft: Draft
-    source_lines: list[str]  # normalised candidate lines, for learning per-outlet boilerplate
+
+    @property
+    def source_lines(self) -> list[str]:
+        """Every line of the page, normalised: what the store counts to learn per-outlet boilerplate."""
+        texts = [*self.draft.paragraphs, *(text for _, text in self.draft.dropped)]
+        return [key for key in map(normalise_text, texts) if key]
 
 
 def _cleaner_name(kind: str) -> str:
@@ -54,9 +59,7 @@ def clean_item(
     known = learned(outlet.display) if (learned and outlet) else frozenset()
     if known:
         draft, page_meta = _extract(item, known)
-    article = _assemble(item, draft, page_meta, outlet, settings)
-    source = [normalise_text(p) for p in draft.paragraphs] + [normalise_text(t) for _, t in draft.dropped]
-    return Cleaned(article=article, draft=draft, source_lines=[s for s in source if s])
+    return Cleaned(article=_assemble(item, draft, page_meta, outlet, settings), draft=draft)
 
 
 def _extract(item: RawItem, learned: frozenset[str]) -> tuple[Draft, dict]:
@@ -78,13 +81,14 @@ def _outlet(item: RawItem, draft: Draft, page_meta: dict) -> meta.Outlet | None:
 
 def _assemble(item: RawItem, draft: Draft, page_meta: dict, outlet, settings: Settings) -> Article:
     tz = outlet.timezone if outlet else None
-    published = _first_date(draft, "published", tz, settings) or meta.parse_date(
-        item.hints.get("published") or page_meta.get("date"), tz, settings.default_timezone
-    )
-    updated = _first_date(draft, "updated", tz, settings) or meta.parse_date(
-        item.hints.get("updated"), tz, settings.default_timezone
-    )
     text = "\n\n".join(draft.paragraphs)
+    language = meta.detect_language(text)
+    published = _first_date(draft, "published", tz, settings, language) or meta.parse_date(
+        item.hints.get("published") or page_meta.get("date"), tz, settings.default_timezone, language
+    )
+    updated = _first_date(draft, "updated", tz, settings, language) or meta.parse_date(
+        item.hints.get("updated"), tz, settings.default_timezone, language
+    )
     return Article(
         id=article_id(text),
         text=text,
@@ -95,17 +99,17 @@ def _assemble(item: RawItem, draft: Draft, page_meta: dict, outlet, settings: Se
         published=published,
         updated=updated,
         authors=_authors(draft, item, page_meta),
-        language=meta.detect_language(text),
+        language=language,
         origin=item.origin,
         raw_sha=item.content_sha,
         cleaner=_cleaner_name("html" if item.media_type == "text/html" else "text"),
     )
 
 
-def _first_date(draft: Draft, kind: str, tz: str | None, settings: Settings):
+def _first_date(draft: Draft, kind: str, tz: str | None, settings: Settings, language: str | None):
     for found_kind, value in draft.stamps:
         if found_kind == kind:
-            parsed = meta.parse_date(value, tz, settings.default_timezone)
+            parsed = meta.parse_date(value, tz, settings.default_timezone, language)
             if parsed:
                 return parsed
     return None

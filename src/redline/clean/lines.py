@@ -92,8 +92,13 @@ _COMMENTS_START = re.compile(
 )
 
 
+_BULLET_STARTS = frozenset("*•·▪►›»-–—0123456789 \t")
+
+
 def unbulleted(text: str) -> str:
     """The line without a list bullet or number ("* Facebook" → "Facebook"), as page-to-text converters write them."""
+    if not text or text[0] not in _BULLET_STARTS:  # the common case, without a regex
+        return text
     return _BULLET.sub("", text, count=1)
 
 
@@ -131,6 +136,8 @@ def is_nav(text: str) -> bool:
 
 
 def is_language_switch(text: str) -> bool:
+    if len(text) > 80:
+        return False
     parts = [p for p in _LANG_SPLIT.split(text.strip().casefold()) if p]
     return bool(parts) and all(p in LANGUAGE_NAMES for p in parts) and any(len(p) > 3 or not p.isascii() for p in parts)
 

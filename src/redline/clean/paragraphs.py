@@ -46,6 +46,8 @@ NON_BODY_MIN_PENALTY = 5
 NON_BODY_MAX_PENALTY = 15
 # A run of this many lines that are not body text ends the article: teaser lists and menus follow it.
 MAX_GAP_LINES = 8
+# Navigation, stamps, bylines and copyright lines are short: a longer paragraph is not tested for them.
+META_MAX_WORDS = 40
 # The title is looked for among this many lines before the main block.
 TITLE_LOOKBACK = 8
 # A block of at least this score before the readers' comments begin is the article; the comments are not.
@@ -76,7 +78,7 @@ def tidy(
 
 def _block_score(text: str) -> int:
     n = lines.words(text)
-    if lines.is_body(text) and not lines.is_paywall_or_tail(text):
+    if lines.is_body(text) and (n > META_MAX_WORDS or not lines.is_paywall_or_tail(text)):
         return n - BODY_OFFSET
     if lines.unbulleted(text) != text:
         return -NON_BODY_MAX_PENALTY
@@ -144,6 +146,9 @@ def _take_out_meta(paragraphs: list[str], draft: Draft, learned: frozenset[str])
         text = text.strip()
         if not text:
             continue
+        if lines.words(text) > META_MAX_WORDS:
+            kept.append(text)
+            continue
         found_stamp = lines.stamp(text)
         if learned and normalise_text(text) in learned:
             draft.dropped.append(("learned boilerplate", text))
@@ -203,7 +208,7 @@ def _cut_tail(paragraphs: list[str], draft: Draft, *, strict: bool) -> list[str]
 def _drop_promos(paragraphs: list[str], draft: Draft) -> list[str]:
     kept = []
     for text in paragraphs:
-        if lines.is_paywall_or_tail(text) and lines.words(text) <= PROMO_MAX_WORDS:
+        if lines.words(text) <= PROMO_MAX_WORDS and lines.is_paywall_or_tail(text):
             draft.dropped.append(("promotion", text))
         else:
             kept.append(text)
