@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 
 from redline.clean import lines, meta
@@ -36,6 +37,7 @@ class Cleaned:
         return [key for key in map(normalise_text, texts) if key]
 
 
+@lru_cache(maxsize=None)
 def _cleaner_name(kind: str) -> str:
     try:
         if kind == "html":

@@ -31,6 +31,21 @@ _NAV = re.compile(
     re.IGNORECASE,
 )
 
+# A heading over links to other stories: what follows it is not this article.
+_RELATED_HEADER = re.compile(
+    r"^(you (may|might) (also )?(like|enjoy)|don'?t miss|more from .{1,40}|related( articles| stories| news| content"
+    r"| coverage| posts| reading)?|recommended( for you| stories| reading)?|most (read|popular|viewed|shared)"
+    r"|trending( now| stories)?|read (more|next)|more stories|editor'?s picks|what to read next|further reading"
+    r"|more (news|on this( story| topic)?|like this)|latest( news| stories)?|see also|explore further|up next"
+    r"|also (read|see)|popular (now|stories)|top stories)[\s:.!…|»>]*$",
+    re.IGNORECASE,
+)
+
+
+def is_related_header(text: str) -> bool:
+    return bool(_RELATED_HEADER.match(unbulleted(text).strip()))
+
+
 # The names of languages in their own scripts, as on a site's language switch ("한국어", "English | 日本語").
 LANGUAGE_NAMES = {
     "english", "한국어", "日本語", "中文", "简体中文", "繁體中文", "简体", "繁體", "español", "français", "deutsch",

@@ -46,6 +46,8 @@ NON_BODY_MIN_PENALTY = 5
 NON_BODY_MAX_PENALTY = 15
 # A run of this many lines that are not body text ends the article: teaser lists and menus follow it.
 MAX_GAP_LINES = 8
+# A "Related stories" heading ends the article when at least this share of its body text comes before it.
+RELATED_MIN_SHARE_BEFORE = 0.5
 # Navigation, stamps, bylines and copyright lines are short: a longer paragraph is not tested for them.
 META_MAX_WORDS = 40
 # The title is looked for among this many lines before the main block.
@@ -71,6 +73,7 @@ def tidy(
         draft.dropped.extend(("outside the main block", text) for text in kept[:start] + kept[end:])
         kept = kept[start:end]
     kept = _drop_title(kept, draft)
+    kept = _cut_related(kept, draft)
     kept = _cut_tail(kept, draft, strict=plain_text)
     draft.paragraphs = _dedupe(_drop_promos(kept, draft), draft)
     return draft
@@ -176,12 +179,34 @@ def _drop_title(paragraphs: list[str], draft: Draft) -> list[str]:
     key = normalise_text(draft.title)
     kept = []
     for index, text in enumerate(paragraphs):
-        # The title repeated as the page's first lines (a headline over the article) is not article text.
-        if normalise_text(text) == key and all(not lines.is_body(p) for p in paragraphs[:index]):
+        # The title repeated as the page's first lines (a headline over the article) is not article text; so is
+        # a variant of it ("Opinion | Is Football Violence a Crime?" over "Is Football Violence a Crime?").
+        if _same_title(normalise_text(text), key) and all(not lines.is_body(p) for p in paragraphs[:index]):
             draft.dropped.append(("title", text))
         else:
             kept.append(text)
     return kept
+
+
+def _same_title(line: str, title: str) -> bool:
+    if not line:
+        return False
+    return line == title or (lines.words(line) >= 3 and (line in title or title in line)
+                             and abs(len(line) - len(title)) <= max(len(line), len(title)) / 2)
+
+
+def _cut_related(paragraphs: list[str], draft: Draft) -> list[str]:
+    """Cut at a 'You may also like' / 'Related stories' heading in the second half of the article."""
+    body_words = [lines.words(text) if lines.is_body(text) else 0 for text in paragraphs]
+    total = sum(body_words)
+    before = 0
+    for index, text in enumerate(paragraphs):
+        if (total and before >= RELATED_MIN_SHARE_BEFORE * total and lines.is_related_header(text)
+                and not any(lines.is_body(t) and lines.unbulleted(t) == t for t in paragraphs[index + 1:])):
+            draft.dropped.extend(("related links", t) for t in paragraphs[index:])
+            return paragraphs[:index]
+        before += body_words[index]
+    return paragraphs
 
 
 def _cut_tail(paragraphs: list[str], draft: Draft, *, strict: bool) -> list[str]:
@@ -218,7 +243,8 @@ def _drop_promos(paragraphs: list[str], draft: Draft) -> list[str]:
 def _dedupe(paragraphs: list[str], draft: Draft) -> list[str]:
     keys = [normalise_text(text) for text in paragraphs]
     counts = Counter(keys)
-    doubled_page = sum(1 for n in counts.values() if n > 1) > len(counts) / 2
+    body_keys = {key for text, key in zip(paragraphs, keys) if lines.is_body(text)}
+    doubled_page = sum(1 for key in body_keys if counts[key] > 1) > len(body_keys) / 2
     seen: set[str] = set()
     kept = []
     for text, key in zip(paragraphs, keys):
