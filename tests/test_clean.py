@@ -64,6 +64,12 @@ def test_authors_from_byline_with_emails_and_plain_names():
     assert [(a.name, a.email) for a in found] == [("Jin-Woo Shin", "niceshin@donga.com"),
                                                   ("Sang-Ho Yun", "ysh1005@donga.com")]
     assert [a.name for a in meta.authors_from_line("By Jane Doe and John Roe")] == ["Jane Doe", "John Roe"]
+    # Dates, roles and outlets after a name are not part of it; an outlet alone is not a writer.
+    for line, names in [("By Tess Bonn - 11/19/19 06:56 AM EST", ["Tess Bonn"]),
+                        ("by Regan September 15, 2014", ["Regan"]), ("By Meg James Staff Writer", ["Meg James"]),
+                        ("By Julius Young | Fox News", ["Julius Young"]), ("By Reuters", [])]:
+        assert [a.name for a in meta.authors_from_line(line)] == names, line
+    assert meta.authors_from_line("Write to Al Root at allen.root@dowjones.com")[0].email == "allen.root@dowjones.com"
 
 
 def test_outlet_from_url_email_domain_copyright_and_brand():

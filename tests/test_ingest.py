@@ -173,3 +173,18 @@ def test_interrupted_run_resumes_without_loss_or_duplicates(store, settings, tmp
     summary, _ = ingest([tmp_path], store, settings)
     assert (summary.stored, summary.skipped) == (3, 3)
     assert store.counts()["articles"] == 6
+
+
+def test_outlet_boilerplate_is_learned_in_the_store(store, settings, tmp_path):
+    """A line on every page of one outlet is learned as its boilerplate, and dropped from its later pages."""
+    promo = "Our reporters cover the peninsula every day from Seoul and Washington for readers like you."
+    for n in range(5):
+        (tmp_path / f"{n}.txt").write_text(f"{BODY.format(n=n)}\n{promo}\nDesk: desk{n}@donga.com", encoding="utf-8")
+    ingest(sorted(tmp_path.glob("*.txt"))[:3], store, settings)
+    first = {a.origin.rsplit("/", 1)[-1]: a for a in store.articles(limit=None)}
+    assert all(promo in a.text for a in first.values())  # not known yet: kept
+    assert promo.lower().rstrip(".") in store.learned_boilerplate("The Dong-A Ilbo")
+    ingest(sorted(tmp_path.glob("*.txt"))[3:], store, settings)
+    later = [a for a in store.articles(limit=None) if a.origin.endswith(("3.txt", "4.txt"))]
+    assert len(later) == 2 and all(promo not in a.text and "artillery shells" in a.text for a in later)
+    assert store.learned_boilerplate("Some Other Outlet") == frozenset()

@@ -225,11 +225,17 @@ def _dateparser(value: str, tzinfo, language: str | None) -> datetime | None:
 
 
 _AUTHOR_WITH_EMAIL = re.compile(
-    r"(?P<name>[^\W\d_][\w.'’\- ]{1,60}?)\s*[(<\[]?\s*(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)\s*[)>\]]?",
+    r"(?P<name>[^\W\d_][\w.'’\- ]{1,60}?)(?:\s*[(<\[]\s*|\s+)(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)\s*[)>\]]?",
     re.UNICODE,
 )
 _SPLIT_NAMES = re.compile(r"\s*(?:,|;|&|·|•|\||\band\b)\s*")
-_NAME_NOISE = re.compile(r"^(by|reporter|correspondent|staff writer|e-?mail)\s*[:]?\s*", re.IGNORECASE)
+_NAME_NOISE = re.compile(r"^(by|write to|contact|reporter|correspondent|staff writer|e-?mail)\s*[:]?\s*", re.IGNORECASE)
+# What follows a name on a byline: a date, a time, a place ("Jeff Foust — November 18, 2019", "Rahul 0").
+_AFTER_NAME = re.compile(
+    r"\s+(?:[-–—|,]|on|at|updated|published|\d|staff|senior|chief|correspondent|reporter|editor|writer|contributor"
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d).*$",
+    re.IGNORECASE,
+)
 
 
 def authors_from_line(line: str) -> list[Author]:
@@ -246,12 +252,20 @@ def authors_from_line(line: str) -> list[Author]:
 
 
 def _clean_name(raw: str) -> str | None:
-    name = _NAME_NOISE.sub("", raw.strip(" ·•|,;:-–()<>[]")).strip()
-    # A name is a few capitalised words; anything else ("Staff", "the desk") is not a person's name.
+    name = _NAME_NOISE.sub("", raw.strip(" ·•|,;:-–()<>[]*")).strip()
+    name = _AFTER_NAME.sub("", name).removesuffix(" at").strip(" ,")
+    # A person's name is a few capitalised words; an outlet ("Reuters", "Fox News") or a desk is not a writer.
     parts = name.split()
-    if not 1 <= len(parts) <= 5 or not any(p[:1].isupper() for p in parts):
+    if not 1 <= len(parts) <= 5 or not all(p[:1].isupper() for p in parts if len(p) > 3):
+        return None
+    if outlet_by_holder_name(name):
         return None
     return name
+
+
+def outlet_by_holder_name(name: str) -> bool:
+    key = _squash(name)
+    return any(key == _squash(n) for o in known_outlets() for n in (o.name, *o.brands, o.publisher or ""))
 
 
 def detect_language(text: str) -> str | None:
