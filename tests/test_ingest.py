@@ -188,3 +188,21 @@ def test_outlet_boilerplate_is_learned_in_the_store(store, settings, tmp_path):
     later = [a for a in store.articles(limit=None) if a.origin.endswith(("3.txt", "4.txt"))]
     assert len(later) == 2 and all(promo not in a.text and "artillery shells" in a.text for a in later)
     assert store.learned_boilerplate("Some Other Outlet") == frozenset()
+
+
+def test_parallel_cleaning_stores_the_same_articles(settings, tmp_path, tmp_path_factory):
+    from redline.settings import Settings
+    from redline.store import Store
+
+    for n in range(8):
+        (tmp_path / f"{n}.html").write_text(page(n), encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")  # fails while reading, in this process
+    (tmp_path / "menu.html").write_text("<html><body><nav><a href='/'>Home</a></nav></body></html>")  # in a worker
+    results = {}
+    for workers in (1, 2):
+        db = tmp_path_factory.mktemp(f"w{workers}") / "r.db"
+        store = Store.open(Settings(db_url=f"sqlite:///{db}"))
+        summary, errors = ingest([tmp_path], store, settings, workers=workers)
+        results[workers] = (summary.stored, summary.failed, sorted(a.id for a in store.articles(limit=None)))
+        store.close()
+    assert results[1] == results[2] and results[1][:2] == (8, 2)

@@ -69,6 +69,7 @@ def ingest_cli(
     encoding: Annotated[Optional[str], typer.Option(help="Force this text encoding for every input")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON")] = False,
     strict: Annotated[bool, typer.Option(help="Exit with status 1 if any item failed")] = False,
+    workers: Annotated[int, typer.Option(help="Processes cleaning in parallel (one per core is a good choice)")] = 1,
     db: DbOption = None,
 ) -> None:
     """Store articles from files, folders and URLs; each bad item is reported and the run goes on."""
@@ -77,7 +78,7 @@ def ingest_cli(
     except ValueError as exc:
         _fail(exc)
     store = _open_store(db)
-    summary = _ingest_with_progress(sources, store, fields, encoding)
+    summary = _ingest_with_progress(sources, store, fields, encoding, workers)
     if as_json:
         out.print_json(data=summary.as_dict())
     else:
@@ -86,7 +87,7 @@ def ingest_cli(
         raise typer.Exit(1)
 
 
-def _ingest_with_progress(sources, store, fields=None, encoding=None) -> Summary:
+def _ingest_with_progress(sources, store, fields=None, encoding=None, workers=1) -> Summary:
     columns = [TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("documents"),
                TimeElapsedColumn()]
     with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
@@ -100,7 +101,7 @@ def _ingest_with_progress(sources, store, fields=None, encoding=None) -> Summary
 
         try:
             return run_ingest(sources, store, settings=state.settings, fields=fields, encoding=encoding,
-                              on_document=on_document, on_error=on_error)
+                              workers=workers, on_document=on_document, on_error=on_error)
         except KeyboardInterrupt:
             err.print("[yellow]interrupted:[/yellow] everything cleaned so far is stored; run again to resume")
             raise typer.Exit(130)

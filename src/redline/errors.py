@@ -36,7 +36,10 @@ class ItemError(RedlineError):
     def __init__(self, where: str, reason: str):
         self.where = where
         self.reason = reason
-        super().__init__(f"{where}: {reason}")
+        super().__init__(where, reason)  # both in args, so the error pickles across worker processes
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.reason}"
 
     def as_dict(self) -> dict:
         return {"input": self.where, "error": {"type": self.kind, "message": self.reason}}

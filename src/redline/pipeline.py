@@ -7,11 +7,14 @@ item already stored (by origin and content hash).
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 
 from redline import ingest
-from redline.clean import Cleaned, clean_item
+from redline.clean import Cleaned, clean_item, drop_learned
 from redline.errors import ItemError, RedlineError
 from redline.records import Article, RawItem
 from redline.settings import Settings
@@ -54,57 +57,88 @@ def run_ingest(
     settings: Settings,
     fields: ingest.FieldMap | None = None,
     encoding: str | None = None,
+    workers: int = 1,
     on_document: Callable[[ingest.Document | None, int], None] = lambda doc, total: None,
     on_error: Callable[[ItemError], None] = lambda error: None,
 ) -> Summary:
-    """Read every source, clean each item, store it; bad items are reported through `on_error` and counted."""
+    """Read every source, clean each item, store it; bad items are reported through `on_error` and counted.
+
+    Items are read one document at a time and cleaned a batch at a time, by `workers` processes when more than
+    one (cleaning is CPU-bound; reading and storing stay in this process).
+    """
     summary = Summary()
     documents, missing = ingest.expand(sources)
     on_document(None, len(documents))
-    pending: list[Outcome] = []
-
-    def flush() -> None:
-        for outcome, status in zip(pending, store.write(pending)):
-            setattr(summary, status, getattr(summary, status) + 1)
-            if status != "failed" and outcome.article:
-                summary.article_ids.append(outcome.article.id)
-        pending.clear()
-
-    def fail(error: ItemError, raw_sha: str | None = None) -> None:
-        summary.errors.append(error)
-        on_error(error)
-        pending.append(Outcome(origin=error.where, raw_sha=raw_sha, error=error))
-
     for error in missing:
         summary.failed += 1
         summary.errors.append(error)
         on_error(error)
-    with ingest.Fetcher(settings) as fetcher:
+    batch: list[RawItem | ItemError] = []
+    with ingest.Fetcher(settings) as fetcher, _cleaner(workers, settings) as clean_all:
+
+        def flush() -> None:
+            outcomes = _outcomes(batch, clean_all(batch), store, summary, on_error)
+            for outcome, status in zip(outcomes, store.write(outcomes)):
+                setattr(summary, status, getattr(summary, status) + 1)
+                if status != "failed" and outcome.article:
+                    summary.article_ids.append(outcome.article.id)
+            batch.clear()
+
         try:
             for document in documents:
-                items = ingest.read(document, settings=settings, fetcher=fetcher, fields=fields, encoding=encoding,
-                                    skip=lambda origin: store.seen(origin))
-                for item in items:
-                    if isinstance(item, ItemError):
-                        fail(item)
-                    elif store.seen(item.origin, item.content_sha):
+                for item in ingest.read(document, settings=settings, fetcher=fetcher, fields=fields,
+                                        encoding=encoding, skip=lambda origin: store.seen(origin)):
+                    if isinstance(item, RawItem) and store.seen(item.origin, item.content_sha):
                         summary.skipped += 1
-                    else:
-                        _clean_into(item, store, settings, pending, fail)
-                    if len(pending) >= settings.ingest_batch_size:
+                        continue
+                    batch.append(item)
+                    if len(batch) >= settings.ingest_batch_size:
                         flush()
                 on_document(document, len(documents))
         finally:
-            flush()  # an interrupt still keeps every item cleaned so far
+            flush()  # an interrupt still keeps every item read so far
     return summary
 
 
-def _clean_into(item: RawItem, store: Store, settings: Settings, pending: list[Outcome], fail) -> None:
+def _outcomes(batch, results, store: Store, summary: Summary, on_error) -> list[Outcome]:
+    outcomes = []
+    for item, result in zip(batch, results):
+        if isinstance(result, ItemError):
+            summary.errors.append(result)
+            on_error(result)
+            sha = item.content_sha if isinstance(item, RawItem) else None
+            outcomes.append(Outcome(origin=result.where, raw_sha=sha, error=result))
+            continue
+        article = check_article("clean", result)
+        if article.outlet:
+            result = drop_learned(result, store.learned_boilerplate(article.outlet))
+        outcomes.append(Outcome(origin=item.origin, raw_sha=item.content_sha, article=result.article,
+                                source_lines=result.source_lines))
+    return outcomes
+
+
+def clean_or_error(item: RawItem | ItemError, settings: Settings) -> Cleaned | ItemError:
+    """Clean one item; an ItemError (from reading or cleaning) is returned, not raised, so batches go on."""
+    if isinstance(item, ItemError):
+        return item
     try:
-        cleaned = clean_item(item, learned=store.learned_boilerplate, settings=settings)
+        return clean_item(item, settings=settings)
     except ItemError as error:
-        fail(error, item.content_sha)
+        return error
+
+
+@contextmanager
+def _cleaner(workers: int, settings: Settings):
+    """A function cleaning a batch: in this process, or spread over a pool of worker processes."""
+    if workers <= 1:
+        yield lambda batch: [clean_or_error(item, settings) for item in batch]
         return
-    article = check_article("clean", cleaned)
-    pending.append(Outcome(origin=item.origin, raw_sha=item.content_sha, article=article,
-                           source_lines=cleaned.source_lines))
+    with multiprocessing.get_context("spawn").Pool(workers) as pool:
+
+        def clean_all(batch):
+            items = [item for item in batch if isinstance(item, RawItem)]  # read errors stay here
+            cleaned = iter(pool.map(partial(clean_or_error, settings=settings), items,
+                                    chunksize=max(1, len(items) // (workers * 4))))
+            return [item if isinstance(item, ItemError) else next(cleaned) for item in batch]
+
+        yield clean_all

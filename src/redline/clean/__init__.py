@@ -1,14 +1,16 @@
 """Stage 2, clean: a RawItem becomes an Article — main text without boilerplate, title, dates, authors, outlet,
 language.
 
-Entry point: `clean_item(item, learned=...) -> Cleaned` (the article, and the raw lines the store learns
-per-outlet boilerplate from); `clean(item) -> Article` for callers that need only the article.
+Entry point: `clean_item(item, learned=...) -> Cleaned` (the article, and the page's lines the store learns
+per-outlet boilerplate from); `clean(item) -> Article` for callers that need only the article. Learned
+boilerplate is applied after extraction (`drop_learned`), so that cleaning itself needs no store and can run
+in worker processes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 
@@ -19,7 +21,7 @@ from redline.clean.text import extract_text
 from redline.records import Article, Author, RawItem, article_id, normalise_text
 from redline.settings import Settings
 
-__all__ = ["Cleaned", "clean", "clean_item", "LearnedBoilerplate"]
+__all__ = ["Cleaned", "clean", "clean_item", "drop_learned", "LearnedBoilerplate"]
 
 # Given an outlet's name, the normalised lines known to be boilerplate on its pages.
 LearnedBoilerplate = Callable[[str], frozenset[str]]
@@ -56,18 +58,29 @@ def clean_item(
 ) -> Cleaned:
     """Clean one item. Raises an ItemError (NoArticleError) naming the item when it holds no article."""
     settings = settings or Settings()
-    draft, page_meta = _extract(item, frozenset())
+    draft, page_meta = _extract(item)
     outlet = _outlet(item, draft, page_meta)
-    known = learned(outlet.display) if (learned and outlet) else frozenset()
-    if known:
-        draft, page_meta = _extract(item, known)
-    return Cleaned(article=_assemble(item, draft, page_meta, outlet, settings), draft=draft)
+    cleaned = Cleaned(article=_assemble(item, draft, page_meta, outlet, settings), draft=draft)
+    if learned and cleaned.article.outlet:
+        return drop_learned(cleaned, learned(cleaned.article.outlet))
+    return cleaned
 
 
-def _extract(item: RawItem, learned: frozenset[str]) -> tuple[Draft, dict]:
+def drop_learned(cleaned: Cleaned, known: frozenset[str]) -> Cleaned:
+    """The article without the paragraphs its outlet is known to print on every page."""
+    kept = [p for p in cleaned.draft.paragraphs if normalise_text(p) not in known]
+    if not known or len(kept) == len(cleaned.draft.paragraphs) or not kept:
+        return cleaned
+    dropped = [("learned boilerplate", p) for p in cleaned.draft.paragraphs if normalise_text(p) in known]
+    draft = replace(cleaned.draft, paragraphs=kept, dropped=cleaned.draft.dropped + dropped)
+    text = "\n\n".join(kept)
+    return Cleaned(article=replace(cleaned.article, id=article_id(text), text=text, paragraphs=list(kept)), draft=draft)
+
+
+def _extract(item: RawItem) -> tuple[Draft, dict]:
     if item.media_type == "text/html":
-        return extract_html(item.content, url=item.url, where=item.origin, learned=learned)
-    return extract_text(item.content, where=item.origin, title=item.hints.get("title"), learned=learned), {}
+        return extract_html(item.content, url=item.url, where=item.origin)
+    return extract_text(item.content, where=item.origin, title=item.hints.get("title")), {}
 
 
 def _outlet(item: RawItem, draft: Draft, page_meta: dict) -> meta.Outlet | None:

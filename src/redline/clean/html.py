@@ -15,7 +15,7 @@ TRAFILATURA_OPTIONS = dict(fast=True, include_comments=False, include_tables=Tru
 DATE_OPTIONS = {"extensive_search": False, "original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S"}
 
 
-def extract_html(html: str, *, url: str | None, where: str, learned: frozenset[str] = frozenset()) -> tuple[Draft, dict]:
+def extract_html(html: str, *, url: str | None, where: str) -> tuple[Draft, dict]:
     """(the draft article, trafilatura's metadata) for one page; NoArticleError when the page holds no article."""
     import trafilatura  # heavy import, paid only when HTML is cleaned
 
@@ -35,7 +35,7 @@ def extract_html(html: str, *, url: str | None, where: str, learned: frozenset[s
         "url": doc.url,
         "language": doc.language,
     }
-    draft = tidy(text.split("\n"), title=doc.title, learned=learned)
+    draft = tidy(text.split("\n"), title=doc.title)
     if not draft.paragraphs:
         raise NoArticleError(where, "no article text: the HTML holds only navigation or boilerplate")
     return draft, meta

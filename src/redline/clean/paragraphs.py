@@ -1,15 +1,14 @@
 """From a page's paragraphs to the article's: drop what is not the article, keep what the page says about it.
 
 Both cleaners end here. The steps, in order:
-1. drop lines the outlet is known to repeat on every page (learned boilerplate);
-2. take out navigation, Posted/Updated stamps (kept as dates), bylines (kept as authors), copyright lines
+1. take out navigation, Posted/Updated stamps (kept as dates), bylines (kept as authors), copyright lines
    (kept as the holder's name);
-3. plain text only: keep the main block, the run of lines richest in body text (maximum-sum segment: body
+2. plain text only: keep the main block, the run of lines richest in body text (maximum-sum segment: body
    paragraphs score their length, other lines a penalty), since a text dump holds the whole page;
-4. find the title (given, or the heading just before the main block) and drop its repeats;
-5. cut the tail: offers, paywalls, share prompts (and, in plain text, any line that is not body text) after
+3. find the title (given, or the heading just before the main block) and drop its repeats;
+4. cut the tail: offers, paywalls, share prompts (and, in plain text, any line that is not body text) after
    the last paragraph of the article;
-6. drop short promotional lines inside the body, and keep repeated paragraphs once.
+5. drop short promotional lines inside the body, and keep repeated paragraphs once.
 """
 
 from __future__ import annotations
@@ -61,11 +60,10 @@ def tidy(
     *,
     title: str | None = None,
     plain_text: bool = False,
-    learned: frozenset[str] = frozenset(),
 ) -> Draft:
     """Judge a page's paragraphs; `plain_text` when they come from a whole-page dump rather than an extractor."""
     draft = Draft(paragraphs=[], title=title)
-    kept = _take_out_meta(paragraphs, draft, learned)
+    kept = _take_out_meta(paragraphs, draft)
     if plain_text:
         start, end = main_block(kept)
         if draft.title is None:
@@ -143,7 +141,7 @@ def _title_before(candidates: list[str]) -> str | None:
     return None
 
 
-def _take_out_meta(paragraphs: list[str], draft: Draft, learned: frozenset[str]) -> list[str]:
+def _take_out_meta(paragraphs: list[str], draft: Draft) -> list[str]:
     kept = []
     for text in paragraphs:
         text = text.strip()
@@ -153,9 +151,7 @@ def _take_out_meta(paragraphs: list[str], draft: Draft, learned: frozenset[str])
             kept.append(text)
             continue
         found_stamp = lines.stamp(text)
-        if learned and normalise_text(text) in learned:
-            draft.dropped.append(("learned boilerplate", text))
-        elif found_stamp:
+        if found_stamp:
             draft.stamps.append(found_stamp)
             draft.dropped.append(("date stamp", text))
         elif lines.is_nav(text):

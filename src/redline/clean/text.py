@@ -36,8 +36,8 @@ def _continues(previous: str, line: str) -> bool:
     return bool(_LOWER_START.match(line)) and not lines.ends_sentence(previous) and lines.words(previous) >= 6
 
 
-def extract_text(text: str, *, where: str, title: str | None = None, learned: frozenset[str] = frozenset()) -> Draft:
-    draft = tidy(split_paragraphs(text), title=title, plain_text=True, learned=learned)
+def extract_text(text: str, *, where: str, title: str | None = None) -> Draft:
+    draft = tidy(split_paragraphs(text), title=title, plain_text=True)
     if not draft.paragraphs:
         raise NoArticleError(where, "no article text: every line is navigation, metadata or boilerplate")
     return draft
