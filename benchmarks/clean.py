@@ -192,16 +192,53 @@ def bench_text(pages) -> dict:
     }
 
 
+def parallel_rate(items: list[RawItem], workers: int) -> float:
+    """Items per second cleaned by a pool of worker processes, as `redline ingest --workers` runs them."""
+    import multiprocessing
+    from functools import partial
+
+    from redline.pipeline import clean_or_error
+    from redline.settings import Settings
+
+    with multiprocessing.get_context("spawn").Pool(workers) as pool:
+        pool.map(abs, range(workers))  # start the workers before the clock
+        pool.map(partial(clean_or_error, settings=Settings()), items[:workers * 2])  # and warm their imports
+        with Timer() as timer:
+            pool.map(partial(clean_or_error, settings=Settings()), items, chunksize=4)
+    return round(len(items) / timer.seconds, 1)
+
+
+def bench_throughput(pages, workers: int) -> dict:
+    """Seed-like dumps (the article with the seeds' defects, not the whole page) and parallel rates."""
+    rng = random.Random(SEED)
+    seedlike = [RawItem(origin=k, media_type="text/plain", content=inject_defects(g["articleBody"], rng)[0])
+                for k, _, g in pages]
+    with Timer() as timer:
+        for item in seedlike:
+            try:
+                clean(item)
+            except ItemError:
+                pass
+    html_items = [RawItem(origin=k, media_type="text/html", content=h, url=g.get("url")) for k, h, g in pages]
+    return {
+        "text_seedlike_articles_per_s": round(len(seedlike) / timer.seconds, 1),
+        f"text_seedlike_articles_per_s_{workers}workers": parallel_rate(seedlike, workers),
+        f"html_pages_per_s_{workers}workers": parallel_rate(html_items, workers),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help=f"first {SMOKE_PAGES} pages only (CI)")
     parser.add_argument("--limit", type=int, help="first N pages")
+    parser.add_argument("--workers", type=int, default=2, help="processes for the parallel rates (2 cores here)")
     args = parser.parse_args()
     pages = load_pages(SMOKE_PAGES if args.smoke else args.limit)
     figures = {"pages": len(pages)}
     figures.update(bench_html(pages))
     figures.update(bench_text(pages))
-    figures["peak_rss_mb"] = peak_rss_mb()
+    figures["peak_rss_mb"] = peak_rss_mb()  # this process: the pool's workers below are separate processes
+    figures.update(bench_throughput(pages, args.workers))
     for key, value in figures.items():
         print(f"{key:>32}: {value}", file=sys.stderr)
     finish("clean", {
