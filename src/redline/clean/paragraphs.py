@@ -39,10 +39,13 @@ PROMO_MAX_WORDS = 25
 REPEAT_MIN_WORDS = 20
 # Main-block scoring, measured on text dumps of the ScrapingHub pages (benchmarks/clean.py): a body paragraph
 # scores its length less a small offset (one-sentence fragments should not carry a block); a line that is not
-# body text costs its length within [min, max]; a list item that is not body text (menus, link lists) the max.
+# body text costs its length within [min, max].
 BODY_OFFSET = 4
 NON_BODY_MIN_PENALTY = 5
 NON_BODY_MAX_PENALTY = 15
+# A body paragraph with no body paragraph on either side (a teaser's summary between its headline and date, a
+# comment between its author and "Reply") counts this share of its score: articles are runs of paragraphs.
+ISOLATED_WEIGHT = 0.5
 # A run of this many lines that are not body text ends the article: teaser lists and menus follow it.
 MAX_GAP_LINES = 8
 # A "Related stories" heading ends the article when at least this share of its body text comes before it.
@@ -81,9 +84,18 @@ def _block_score(text: str) -> int:
     n = lines.words(text)
     if lines.is_body(text) and (n > META_MAX_WORDS or not lines.is_paywall_or_tail(text)):
         return n - BODY_OFFSET
-    if lines.unbulleted(text) != text:
-        return -NON_BODY_MAX_PENALTY
     return -min(max(n, NON_BODY_MIN_PENALTY), NON_BODY_MAX_PENALTY)
+
+
+def _block_scores(paragraphs: list[str]) -> list[int]:
+    scores = [_block_score(text) for text in paragraphs]
+    weighted = list(scores)
+    for index, score in enumerate(scores):
+        before = scores[index - 1] if index > 0 else 0
+        after = scores[index + 1] if index + 1 < len(scores) else 0
+        if score > 0 and before <= 0 and after <= 0:
+            weighted[index] = int(score * ISOLATED_WEIGHT)
+    return weighted
 
 
 def main_block(paragraphs: list[str]) -> tuple[int, int]:
@@ -92,7 +104,7 @@ def main_block(paragraphs: list[str]) -> tuple[int, int]:
     Readers' comments read like body text too; where the page has an article-sized block before its comments
     begin, that block is the article.
     """
-    scores = [_block_score(text) for text in paragraphs]
+    scores = _block_scores(paragraphs)
     for index, text in enumerate(paragraphs):
         if lines.starts_comments(text):
             score, span = _best_run(scores[:index])
