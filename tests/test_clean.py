@@ -123,3 +123,28 @@ def test_learned_boilerplate_is_dropped_for_its_outlet_only():
 def test_ids_ignore_spacing_case_and_punctuation():
     assert article_id("North Korea sent troops.") == article_id("north  korea, sent troops")
     assert article_id("North Korea sent troops.") != article_id("North Korea sent no troops.")
+
+
+def test_text_dump_of_a_whole_page_keeps_the_article_block():
+    menu = ["Home", "World", "Politics", "* Weather", "* Sports", "Sign in"]
+    article = [f"Paragraph {n} of the report says that officials met on Monday and agreed to talk again soon, "
+               "according to two people who were in the room." for n in range(4)]
+    teasers = []
+    for n in range(4):
+        teasers += [f"Other headline number {n}", "Jane Roe", "November 19, 2019",
+                    f"A teaser sentence for story {n} that reads like prose and ends like a sentence would."]
+    comments = ["12 Comments", "reader1 says:", "This is a comment that reads like an ordinary sentence too."]
+    page = "\n".join(menu + ["Officials agree to meet again"] + article + ["Share this:", "Facebook"] + teasers
+                     + comments)
+    cleaned = clean(_text(page))
+    assert cleaned.title == "Officials agree to meet again"
+    assert cleaned.paragraphs == article
+
+
+def test_html_extraction_that_is_mostly_menu_falls_back_to_the_main_block():
+    from redline.clean.html import NAVIGATION_DUMP_MIN_LINES, _looks_like_navigation
+
+    menu = [f"Menu item {n}" for n in range(NAVIGATION_DUMP_MIN_LINES)]
+    body = ["Officials said the talks would resume in Geneva next week after a pause of several months."] * 3
+    assert _looks_like_navigation(menu + body)
+    assert not _looks_like_navigation(body * 40)

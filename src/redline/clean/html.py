@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 
+from redline.clean import lines
 from redline.clean.paragraphs import Draft, tidy
 from redline.errors import NoArticleError
 
@@ -11,6 +12,10 @@ from redline.errors import NoArticleError
 # nothing once redline's paragraph rules run after it, and cost a quarter of the time; precision mode loses more
 # recall than it gains.
 TRAFILATURA_OPTIONS = dict(fast=True, include_comments=False, include_tables=True)
+# When trafilatura returns a page's menus with its text (at least this many lines, this share of them not body
+# text), the plain-text main-block search is run on its output as a safety net.
+NAVIGATION_DUMP_MIN_LINES = 100
+NAVIGATION_DUMP_SHARE = 0.8
 # htmldate's extensive search reads every date on the page: slow, and the original date is usually declared.
 DATE_OPTIONS = {"extensive_search": False, "original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S"}
 
@@ -35,7 +40,14 @@ def extract_html(html: str, *, url: str | None, where: str) -> tuple[Draft, dict
         "url": doc.url,
         "language": doc.language,
     }
-    draft = tidy(text.split("\n"), title=doc.title)
+    paragraphs = [line for line in text.split("\n") if line.strip()]
+    draft = tidy(paragraphs, title=doc.title, plain_text=_looks_like_navigation(paragraphs))
     if not draft.paragraphs:
         raise NoArticleError(where, "no article text: the HTML holds only navigation or boilerplate")
     return draft, meta
+
+
+def _looks_like_navigation(paragraphs: list[str]) -> bool:
+    if len(paragraphs) < NAVIGATION_DUMP_MIN_LINES:
+        return False
+    return sum(1 for p in paragraphs if not lines.is_body(p)) >= NAVIGATION_DUMP_SHARE * len(paragraphs)
