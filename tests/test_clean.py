@@ -54,6 +54,9 @@ def test_stamps_bylines_copyright():
     assert lines.is_byline("By Jane Doe and John Roe")
     assert not lines.is_byline("By the end of the year, the army had sent 1,500 troops to the front line.")
     assert not lines.is_byline("Readers can write to tips@example.com with questions about the aid package.")
+    assert lines.is_paywall_or_tail("Reporting by Jane Doe; Editing by John Roe")
+    assert lines.is_paywall_or_tail("Fox News' Jessica Napoli contributed to this report.")
+    assert not lines.is_paywall_or_tail("Three people contributed to the fund, officials said on Monday.")
     assert lines.copyright_holder("© Korea Risk Group. All rights reserved.") == "Korea Risk Group"
     assert lines.copyright_holder("Copyright 2024 The Associated Press. All rights reserved.") == \
         "The Associated Press"

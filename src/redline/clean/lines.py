@@ -201,6 +201,19 @@ def copyright_holder(text: str) -> str | None:
     return holder if 1 <= words(holder) <= 8 else None
 
 
+# Credit lines that close wire and newspaper copy: "Reporting by Jane Doe; Editing by John Roe",
+# "Fox News' Jessica Napoli contributed to this report.", "Additional reporting by ...".
+_CREDIT = re.compile(
+    r"^\(?((additional )?reporting by|editing by|writing by|compiled by|translated by|produced by)\b"
+    r"|\b(contributed|contributed reporting) to this (report|story|article)\W*$",
+    re.IGNORECASE,
+)
+
+
+def is_credit(text: str) -> bool:
+    return bool(_CREDIT.search(unbulleted(text).strip())) and words(text) <= 30
+
+
 def is_paywall_or_tail(text: str) -> bool:
     text = unbulleted(text).strip()
-    return bool(_PAYWALL.search(text.lower())) or is_copyright(text)
+    return bool(_PAYWALL.search(text.lower())) or is_copyright(text) or is_credit(text)
