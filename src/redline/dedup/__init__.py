@@ -1,0 +1,238 @@
+"""Stage 3, dedup: exact copies, near-duplicates and syndicated (derived) copies of earlier articles, online.
+
+Entry point: `Deduplicator.add(article_id, text) -> Verdict`, in arrival order. An article is
+- a duplicate of an earlier one when their normalised texts are equal, or when nearly all of the shorter one's
+  word shingles are in the other (a copy with edits, a trimmed lede, an added paragraph): MinHash LSH finds the
+  candidates, exact shingle containment decides;
+- derived from an earlier one when it reuses long passages of it (wire copy, a rewrite that keeps paragraphs):
+  an index of 8-word shingles finds the shared runs; runs that are only quotation do not count, since
+  independent reports quote the same speech. The link records the shared passages (character offsets in both).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter, OrderedDict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from redline.records import normalise_text
+
+__all__ = ["Deduplicator", "Verdict", "Passage"]
+
+# Near-duplicate: at least this share of the shorter text's 5-word shingles occur in the longer one, and the
+# texts' lengths are within the length ratio. Chosen from benchmarks/dedup.py (edited copies, trimmed ledes,
+# added paragraphs against rewrites and same-topic pairs); see the README.
+NEAR_DUP_CONTAINMENT = 0.8
+NEAR_DUP_MIN_LENGTH_RATIO = 0.5
+NEAR_DUP_SHINGLE = 5
+# MinHash: 128 permutations; LSH at a Jaccard threshold below the containment one, so candidates are not missed.
+NUM_PERM = 128
+LSH_THRESHOLD = 0.4
+# Derived: 8-word shingles (long enough that common phrases rarely match) in runs of at least 12 words;
+# at least 30 shared words that are not quotation (two short paragraphs) make a derived copy; a copy whose
+# shared passages cover as much of it as NEAR_DUP_CONTAINMENT is a duplicate with edits. Chosen from
+# benchmarks/dedup.py: (20, 40) missed rewrites that kept two short paragraphs, (10, 25) gained little more.
+PASSAGE_SHINGLE = 8
+MIN_PASSAGE_WORDS = 12
+MIN_DERIVED_WORDS = 30
+# A run this much inside quotation marks is a shared quote, not a shared passage.
+QUOTED_SHARE = 0.8
+# A passage shingle found in more earlier articles than this is boilerplate or a stock phrase: not indexed further.
+MAX_POSTINGS = 50
+# Earlier articles kept for comparison (oldest forgotten first): a news window, not the whole archive.
+DEFAULT_WINDOW = 100_000
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+_QUOTED = re.compile(r"[\"“«„](.+?)[\"”»“]", re.DOTALL)
+
+
+@dataclass
+class Passage:
+    """A run of text shared with the source: character offsets in this article and in the source."""
+
+    start: int
+    end: int
+    source_start: int
+    source_end: int
+    words: int
+
+
+@dataclass
+class Verdict:
+    id: str
+    duplicate_of: str | None = None
+    derived_from: str | None = None
+    similarity: float = 0.0  # containment for duplicates, shared share for derived copies
+    passages: list[Passage] = field(default_factory=list)
+
+    @property
+    def independent(self) -> bool:
+        return self.duplicate_of is None and self.derived_from is None
+
+
+@dataclass
+class _Tokens:
+    words: list[str]
+    spans: list[tuple[int, int]]  # character offsets of each word in the original text
+    quoted: np.ndarray  # bool per word: inside quotation marks
+
+
+def _tokens(text: str) -> _Tokens:
+    matches = list(_TOKEN.finditer(text))
+    quoted = np.zeros(len(matches), dtype=bool)
+    starts = np.array([m.start() for m in matches], dtype=np.int64)
+    for quote in _QUOTED.finditer(text):
+        quoted[(starts >= quote.start(1)) & (starts < quote.end(1))] = True
+    return _Tokens(words=[m.group(0).casefold() for m in matches], spans=[m.span() for m in matches], quoted=quoted)
+
+
+def _hash(parts) -> int:
+    return int.from_bytes(hashlib.blake2b(" ".join(parts).encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def _shingles(words: list[str], size: int) -> list[int]:
+    return [_hash(words[i:i + size]) for i in range(max(0, len(words) - size + 1))]
+
+
+@dataclass
+class _Seen:
+    key: str  # hash of the normalised text
+    tokens: _Tokens
+    dup_shingles: frozenset[int]
+    passage_shingles: list[int]
+
+
+class Deduplicator:
+    """Keeps what it needs of earlier articles (a window) to judge each new one against them."""
+
+    def __init__(self, *, window: int = DEFAULT_WINDOW):
+        from datasketch import MinHashLSH
+
+        self.window = window
+        self._exact: dict[str, str] = {}
+        self._seen: OrderedDict[str, _Seen] = OrderedDict()
+        self._lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+        self._postings: dict[int, list[str]] = {}
+
+    def add(self, article_id: str, text: str) -> Verdict:
+        key = hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
+        if key in self._exact:
+            return Verdict(id=article_id, duplicate_of=self._exact[key], similarity=1.0)
+        tokens = _tokens(text)
+        dup_shingles = frozenset(_shingles(tokens.words, NEAR_DUP_SHINGLE))
+        minhash = self._minhash(dup_shingles)
+        verdict = self._near_duplicate(article_id, dup_shingles, minhash)
+        passage_shingles = _shingles(tokens.words, PASSAGE_SHINGLE)
+        if verdict is None:
+            verdict = self._derived(article_id, tokens, passage_shingles)
+        if verdict.duplicate_of is None:  # only originals and derived copies are compared against later
+            self._remember(article_id, key, tokens, dup_shingles, passage_shingles, minhash)
+        return verdict
+
+    # --- near-duplicates ---------------------------------------------------------------------------------------
+
+    def _minhash(self, shingles: frozenset[int]):
+        from datasketch import MinHash
+
+        minhash = MinHash(num_perm=NUM_PERM)
+        if shingles:
+            minhash.update_batch([s.to_bytes(8, "little") for s in shingles])
+        return minhash
+
+    def _near_duplicate(self, article_id: str, shingles: frozenset[int], minhash) -> Verdict | None:
+        if not shingles:
+            return None
+        best: tuple[float, str] | None = None
+        for candidate in self._lsh.query(minhash):
+            seen = self._seen.get(candidate)
+            if seen is None or not seen.dup_shingles:
+                continue
+            small, large = sorted((len(shingles), len(seen.dup_shingles)))
+            if small / large < NEAR_DUP_MIN_LENGTH_RATIO:
+                continue
+            containment = len(shingles & seen.dup_shingles) / small
+            if containment >= NEAR_DUP_CONTAINMENT and (best is None or containment > best[0]):
+                best = (containment, candidate)
+        if best is None:
+            return None
+        return Verdict(id=article_id, duplicate_of=best[1], similarity=round(best[0], 4))
+
+    # --- derived copies ----------------------------------------------------------------------------------------
+
+    def _derived(self, article_id: str, tokens: _Tokens, shingles: list[int]) -> Verdict:
+        hits: Counter[str] = Counter()
+        for shingle in set(shingles):
+            for earlier in self._postings.get(shingle, ()):
+                hits[earlier] += 1
+        needed = MIN_DERIVED_WORDS - PASSAGE_SHINGLE + 1
+        for candidate, count in hits.most_common(5):
+            if count < needed:
+                break
+            seen = self._seen.get(candidate)
+            if seen is None:
+                continue
+            passages = _shared_passages(tokens, shingles, seen)
+            shared_words = sum(p.words for p in passages)
+            if shared_words >= MIN_DERIVED_WORDS:
+                share = round(shared_words / max(1, len(tokens.words)), 4)
+                length_ratio = min(len(tokens.words), len(seen.tokens.words)) / max(len(tokens.words),
+                                                                                   len(seen.tokens.words), 1)
+                if share >= NEAR_DUP_CONTAINMENT and length_ratio >= NEAR_DUP_MIN_LENGTH_RATIO:
+                    return Verdict(id=article_id, duplicate_of=candidate, similarity=share, passages=passages)
+                return Verdict(id=article_id, derived_from=candidate, similarity=share, passages=passages)
+        return Verdict(id=article_id)
+
+    def _remember(self, article_id, key, tokens, dup_shingles, passage_shingles, minhash) -> None:
+        self._exact[key] = article_id
+        self._seen[article_id] = _Seen(key, tokens, dup_shingles, passage_shingles)
+        if dup_shingles:
+            self._lsh.insert(article_id, minhash)
+        for shingle in set(passage_shingles):
+            postings = self._postings.setdefault(shingle, [])
+            if len(postings) < MAX_POSTINGS:
+                postings.append(article_id)
+        while len(self._seen) > self.window:
+            self._forget(next(iter(self._seen)))
+
+    def _forget(self, article_id: str) -> None:
+        seen = self._seen.pop(article_id)
+        if seen.dup_shingles:
+            self._lsh.remove(article_id)
+        for shingle in set(seen.passage_shingles):
+            postings = self._postings.get(shingle)
+            if postings and article_id in postings:
+                postings.remove(article_id)
+                if not postings:
+                    del self._postings[shingle]
+        self._exact.pop(seen.key, None)
+
+
+def _shared_passages(tokens: _Tokens, shingles: list[int], source: _Seen) -> list[Passage]:
+    """Maximal runs of consecutive shingles found in the source, as passages of at least MIN_PASSAGE_WORDS."""
+    source_at: dict[int, int] = {}
+    for position, shingle in enumerate(source.passage_shingles):
+        source_at.setdefault(shingle, position)
+    passages: list[Passage] = []
+    index = 0
+    while index < len(shingles):
+        if shingles[index] not in source_at:
+            index += 1
+            continue
+        start, source_start = index, source_at[shingles[index]]
+        while index + 1 < len(shingles) and shingles[index + 1] in source_at:
+            index += 1
+        first_word, last_word = start, index + PASSAGE_SHINGLE - 1
+        words = last_word - first_word + 1
+        quoted_share = float(tokens.quoted[first_word:last_word + 1].mean()) if words else 0.0
+        if words >= MIN_PASSAGE_WORDS and quoted_share < QUOTED_SHARE:
+            source_end_word = min(len(source.tokens.spans) - 1, source_start + words - 1)
+            passages.append(Passage(
+                start=tokens.spans[first_word][0], end=tokens.spans[last_word][1],
+                source_start=source.tokens.spans[source_start][0], source_end=source.tokens.spans[source_end_word][1],
+                words=words,
+            ))
+        index += 1
+    return passages
