@@ -1,6 +1,7 @@
 """The store (SQLite file, WAL, migrations, time zones) and the settings precedence."""
 
 import sqlite3
+from pathlib import Path
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -8,15 +9,16 @@ import pytest
 from redline.errors import SettingsError, StoreError
 from redline.records import Article, Author
 from redline.settings import Settings
+import redline.store
 from redline.store import Outcome, Store
 
 
 def test_store_is_a_migrated_sqlite_file_in_wal_mode(store, settings):
     path = settings.db_url.removeprefix("sqlite:///")
-    assert store.revision() == "0001"
+    assert store.revision() == "0002"
     with sqlite3.connect(path) as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert connection.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0002"
     Store(settings.db_url).close()  # opening again is a no-op upgrade
 
 
@@ -60,3 +62,22 @@ def test_bad_settings_name_the_problem(tmp_path):
         Settings.load(None, env={"REDLINE_INGEST_BATCH_SIZE": "many"})
     with pytest.raises(SettingsError, match="does not exist"):
         Settings.load(tmp_path / "missing.toml", env={})
+
+
+def test_upgrading_an_old_database_keeps_its_articles(tmp_path):
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    config = Config()
+    config.set_main_option("script_location", str(Path(redline.store.__file__).parent / "migrations"))
+    with create_engine(url).begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+        connection.exec_driver_sql(
+            "INSERT INTO articles (id, text, paragraphs, authors, ingested_at) "
+            "VALUES ('old', 'Old text.', '[\"Old text.\"]', '[]', '2024-01-01 00:00:00')")
+    store = Store(url)
+    assert store.revision() == "0002"
+    assert store.article("old").text == "Old text." and store.article("old").story_id is None

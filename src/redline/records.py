@@ -59,6 +59,10 @@ class Article:
     cleaner: str | None = None  # which cleaner and version produced it
     ingested_at: datetime = field(default_factory=utcnow)
     version_of: str | None = None  # id of the earlier version of this article (same URL, other text)
+    duplicate_of: str | None = None  # dedup: the first copy of (nearly) this text
+    derived_from: str | None = None  # dedup: the article whose passages this one reuses
+    shared_passages: list[dict] | None = None  # dedup: [{start, end, source_start, source_end, words}]
+    story_id: str | None = None  # stories: the story it belongs to
 
     def to_json(self) -> dict:
         """The `redline clean --json` contract: keep these keys; add fields only after them."""
@@ -75,6 +79,9 @@ class Article:
             "paragraphs": len(self.paragraphs),
             "origin": self.origin,
             "cleaner": self.cleaner,
+            "duplicate_of": self.duplicate_of,
+            "derived_from": self.derived_from,
+            "story": self.story_id,
         }
 
 

@@ -230,6 +230,8 @@ def _article_row(article: Article) -> dict:
         "language": article.language, "text": article.text, "paragraphs": article.paragraphs,
         "origin": article.origin, "raw_sha": article.raw_sha, "cleaner": article.cleaner,
         "ingested_at": article.ingested_at, "version_of": article.version_of,
+        "duplicate_of": article.duplicate_of, "derived_from": article.derived_from,
+        "shared_passages": article.shared_passages, "story_id": article.story_id,
     }
 
 

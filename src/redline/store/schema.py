@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table, Text
 from sqlalchemy.types import TypeDecorator
 
 
@@ -45,7 +45,12 @@ articles = Table(
     Column("cleaner", Text),
     Column("ingested_at", UTCDateTime, nullable=False),
     Column("version_of", String(32), ForeignKey("articles.id")),  # the earlier version (same URL, other text)
+    Column("duplicate_of", String(32)),  # the first copy of this text (near-duplicate): not new evidence
+    Column("derived_from", String(32)),  # the article whose passages this one reuses (wire copy, rewrite)
+    Column("shared_passages", JSON),  # [{start, end, source_start, source_end, words}]
+    Column("story_id", String(64)),
     Index("ix_articles_url", "url"),
+    Index("ix_articles_story", "story_id"),
     Index("ix_articles_outlet", "outlet"),
     Index("ix_articles_published", "published"),
 )
@@ -77,4 +82,33 @@ outlet_lines = Table(
     Column("line", Text, primary_key=True),  # normalised line text
     Column("docs", Integer, nullable=False),
     Index("ix_outlet_lines_docs", "outlet", "docs"),
+)
+
+# The sentence embedding of each article (float32 bytes): stories are rebuilt from it without the model.
+article_vectors = Table(
+    "article_vectors",
+    metadata,
+    Column("article_id", String(32), ForeignKey("articles.id"), primary_key=True),
+    Column("embedding", LargeBinary, nullable=False),
+)
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("title", Text),
+    Column("first_seen", UTCDateTime),
+    Column("last_seen", UTCDateTime),
+    Column("size", Integer, nullable=False),
+    Column("merged_into", String(64)),  # set when the story turned out to be part of another
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+story_merges = Table(
+    "story_merges",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("from_story", String(64), nullable=False),
+    Column("into_story", String(64), nullable=False),
+    Column("merged_at", UTCDateTime, nullable=False),
 )

@@ -1,0 +1,263 @@
+"""Stage 4, stories: group reports of the same event across outlets, online, as articles arrive.
+
+Entry point: `StoryTracker.add(article_id, features) -> Assignment`. Each article joins the best live story or
+starts a new one. A story is scored against an article by three signals, each in [0, 1]:
+- terms: cosine of TF-IDF vectors (IDF learned online from what has arrived);
+- named things: the share of the article's names and numbers (by IDF weight) that the story has seen — what
+  tells one earthquake from another when the words are the same;
+- meaning: cosine of sentence embeddings (all-MiniLM-L6-v2, long texts in chunks), when embeddings are given.
+A story whose last report is older than the time window is closed. When an article makes two stories look like
+one, they are merged and the merge is recorded.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import numpy as np
+
+from redline.stories.features import Features, features_of
+
+__all__ = ["StoryTracker", "Story", "Assignment", "Features", "features_of"]
+
+# Weights of the three signals and the score an article needs to join a story: chosen on the developers' half of
+# ECB+ and Google News (benchmarks/stories.py); the README gives the figures for neighbouring values.
+WEIGHT_TERMS = 0.4
+WEIGHT_NAMED = 0.3
+WEIGHT_MEANING = 0.3
+JOIN_THRESHOLD = 0.45
+# Without embeddings the two other signals share the weight.
+JOIN_THRESHOLD_NO_EMBEDDINGS = 0.35
+# Two stories whose centroids score this much against each other are one story.
+MERGE_THRESHOLD = 0.6
+# A story that has had no report for this long is closed: a new report starts a new story.
+LIVE_WINDOW = timedelta(days=7)
+# Candidate stories: those sharing the article's rarest terms and names, and the nearest by meaning.
+CANDIDATE_TERMS = 12
+MAX_CANDIDATES = 30
+NEAREST_BY_MEANING = 10
+
+
+@dataclass
+class Story:
+    id: str
+    terms: Counter = field(default_factory=Counter)
+    named: Counter = field(default_factory=Counter)
+    embedding_sum: np.ndarray | None = None
+    articles: list[str] = field(default_factory=list)
+    title: str = ""
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    merged_into: str | None = None
+    slot: int = -1  # row in the tracker's embedding matrix
+
+    @property
+    def size(self) -> int:
+        return len(self.articles)
+
+
+@dataclass
+class Assignment:
+    article_id: str
+    story_id: str
+    score: float
+    new_story: bool
+    merged: list[tuple[str, str]] = field(default_factory=list)  # (from story, into story)
+
+
+class StoryTracker:
+    def __init__(self, *, use_embeddings: bool = True, threshold: float | None = None,
+                 weights: tuple[float, float, float] = (WEIGHT_TERMS, WEIGHT_NAMED, WEIGHT_MEANING),
+                 live_window: timedelta = LIVE_WINDOW, merge_threshold: float = MERGE_THRESHOLD):
+        self.use_embeddings = use_embeddings
+        self.weights = weights if use_embeddings else _without_meaning(weights)
+        self.threshold = threshold if threshold is not None else (
+            JOIN_THRESHOLD if use_embeddings else JOIN_THRESHOLD_NO_EMBEDDINGS)
+        self.live_window = live_window
+        self.merge_threshold = merge_threshold
+        self.stories: dict[str, Story] = {}
+        self.story_of: dict[str, str] = {}
+        self.merges: list[tuple[str, str]] = []
+        self._docs = 0
+        self._df: Counter = Counter()
+        self._postings: dict[str, set[str]] = {}
+        self._matrix = np.zeros((0, 0), dtype=np.float32)
+        self._slots: list[str | None] = []
+
+    # --- the entry point ---------------------------------------------------------------------------------------
+
+    def add(self, article_id: str, features: Features) -> Assignment:
+        self._count(features)
+        best_id, best_score = None, 0.0
+        for story in self._candidates(features):
+            score = self.score(features, story)
+            if score > best_score:
+                best_id, best_score = story.id, score
+        if best_id is not None and best_score >= self.threshold:
+            story, new = self.stories[best_id], False
+        else:
+            story, new = self._new_story(article_id, features), True
+        self._join(story, article_id, features)
+        merged = [] if new else self._merge_around(story, features)
+        final = self._resolve(story.id)
+        return Assignment(article_id, final, round(best_score, 4), new, merged)
+
+    # --- scoring -----------------------------------------------------------------------------------------------
+
+    def idf(self, term: str) -> float:
+        return math.log((self._docs + 1) / (self._df.get(term, 0) + 1)) + 1.0
+
+    def score(self, features: Features, story: Story) -> float:
+        w_terms, w_named, w_meaning = self.weights
+        total = w_terms * self._cosine_terms(features.terms, story.terms)
+        total += w_named * self._named_overlap(features.named, story.named)
+        if w_meaning and features.embedding is not None and story.embedding_sum is not None:
+            norm = float(np.linalg.norm(story.embedding_sum)) or 1.0
+            total += w_meaning * max(0.0, float(features.embedding @ story.embedding_sum) / norm)
+        return total
+
+    def _cosine_terms(self, terms: Counter, story_terms: Counter) -> float:
+        if not terms or not story_terms:
+            return 0.0
+        dot = sum(weight * story_terms.get(term, 0.0) * self.idf(term) ** 2 for term, weight in terms.items())
+        if dot == 0:
+            return 0.0
+        norm_a = math.sqrt(sum((w * self.idf(t)) ** 2 for t, w in terms.items()))
+        norm_b = math.sqrt(sum((w * self.idf(t)) ** 2 for t, w in story_terms.items()))
+        return dot / (norm_a * norm_b)
+
+    def _named_overlap(self, named: frozenset[str], story_named: Counter) -> float:
+        if not named or not story_named:
+            return 0.0
+        weights = {n: self.idf("#" + n) for n in named}
+        return sum(w for n, w in weights.items() if n in story_named) / sum(weights.values())
+
+    # --- candidates --------------------------------------------------------------------------------------------
+
+    def _candidates(self, features: Features) -> list[Story]:
+        keys = self._keys(features)
+        hits: Counter = Counter()
+        for key in keys:
+            for story_id in self._postings.get(key, ()):
+                hits[story_id] += 1
+        chosen = {story_id for story_id, _ in hits.most_common(MAX_CANDIDATES)}
+        if self.use_embeddings and features.embedding is not None and self._slots:
+            chosen |= self._nearest(features.embedding)
+        stories = (self.stories[self._resolve(s)] for s in chosen)
+        return [s for s in {s.id: s for s in stories}.values() if self._live(s, features.published)]
+
+    def _keys(self, features: Features) -> list[str]:
+        rare_terms = sorted(features.terms, key=self.idf, reverse=True)[:CANDIDATE_TERMS]
+        rare_named = sorted(features.named, key=lambda n: self.idf("#" + n), reverse=True)[:CANDIDATE_TERMS]
+        return rare_terms + ["#" + n for n in rare_named]
+
+    def _nearest(self, embedding: np.ndarray) -> set[str]:
+        sims = self._matrix[: len(self._slots)] @ embedding
+        top = np.argpartition(-sims, min(NEAREST_BY_MEANING, len(sims) - 1))[:NEAREST_BY_MEANING]
+        return {self._slots[i] for i in top if self._slots[i] is not None}
+
+    def _live(self, story: Story, published: datetime | None) -> bool:
+        if published is None or story.last_seen is None:
+            return True
+        return abs(published - story.last_seen) <= self.live_window
+
+    # --- bookkeeping -------------------------------------------------------------------------------------------
+
+    def _count(self, features: Features) -> None:
+        self._docs += 1
+        self._df.update(features.terms.keys())
+        self._df.update("#" + n for n in features.named)
+
+    def _new_story(self, article_id: str, features: Features) -> Story:
+        story = Story(id=f"s-{article_id}", title=features.title)
+        self.stories[story.id] = story
+        return story
+
+    def _join(self, story: Story, article_id: str, features: Features) -> None:
+        story.articles.append(article_id)
+        story.terms.update(features.terms)
+        story.named.update(features.named)
+        if features.published:
+            story.first_seen = min(filter(None, [story.first_seen, features.published]))
+            story.last_seen = max(filter(None, [story.last_seen, features.published]))
+        if not story.title and features.title:
+            story.title = features.title
+        if features.embedding is not None:
+            story.embedding_sum = features.embedding.copy() if story.embedding_sum is None \
+                else story.embedding_sum + features.embedding
+            self._place(story)
+        for key in self._keys(features):
+            self._postings.setdefault(key, set()).add(story.id)
+        self.story_of[article_id] = story.id
+
+    def _place(self, story: Story) -> None:
+        vector = story.embedding_sum / (np.linalg.norm(story.embedding_sum) or 1.0)
+        if story.slot < 0:
+            if len(self._slots) == len(self._matrix):
+                grown = np.zeros((max(64, 2 * len(self._matrix)), vector.shape[0]), dtype=np.float32)
+                if len(self._matrix):
+                    grown[: len(self._matrix)] = self._matrix
+                self._matrix = grown
+            story.slot = len(self._slots)
+            self._slots.append(story.id)
+        self._matrix[story.slot] = vector
+
+    def _merge_around(self, story: Story, features: Features) -> list[tuple[str, str]]:
+        merged = []
+        for other in self._candidates(features):
+            if other.id == story.id or other.merged_into:
+                continue
+            centroid = Features(terms=story.terms, named=frozenset(story.named),
+                                embedding=_unit(story.embedding_sum), published=features.published)
+            if self.score(centroid, other) >= self.merge_threshold:
+                small, large = sorted((story, other), key=lambda s: s.size)
+                self._absorb(large, small)
+                merged.append((small.id, large.id))
+                story = large
+        self.merges.extend(merged)
+        return merged
+
+    def _absorb(self, large: Story, small: Story) -> None:
+        large.articles.extend(small.articles)
+        large.terms.update(small.terms)
+        large.named.update(small.named)
+        if small.embedding_sum is not None:
+            large.embedding_sum = small.embedding_sum.copy() if large.embedding_sum is None \
+                else large.embedding_sum + small.embedding_sum
+            self._place(large)
+        if small.slot >= 0:
+            self._slots[small.slot] = None
+            self._matrix[small.slot] = 0
+        for when in (small.first_seen, small.last_seen):
+            if when:
+                large.first_seen = min(filter(None, [large.first_seen, when]))
+                large.last_seen = max(filter(None, [large.last_seen, when]))
+        small.merged_into = large.id
+        for article_id in small.articles:
+            self.story_of[article_id] = large.id
+
+    def _resolve(self, story_id: str) -> str:
+        while self.stories[story_id].merged_into:
+            story_id = self.stories[story_id].merged_into
+        return story_id
+
+    def story_for(self, article_id: str) -> str:
+        return self._resolve(self.story_of[article_id])
+
+    def live_stories(self) -> list[Story]:
+        return [s for s in self.stories.values() if not s.merged_into]
+
+
+def _unit(vector: np.ndarray | None) -> np.ndarray | None:
+    if vector is None:
+        return None
+    return vector / (np.linalg.norm(vector) or 1.0)
+
+
+def _without_meaning(weights: tuple[float, float, float]) -> tuple[float, float, float]:
+    terms, named, _ = weights
+    total = terms + named
+    return terms / total, named / total, 0.0
