@@ -25,12 +25,15 @@ __all__ = ["StoryTracker", "Story", "Assignment", "Features", "features_of"]
 
 # Weights of the three signals and the score an article needs to join a story: chosen on the developers' half of
 # ECB+ and Google News (benchmarks/stories.py); the README gives the figures for neighbouring values.
-WEIGHT_TERMS = 0.4
+# A signal the article lacks (no names in a lower-cased snippet, no embedding) gives its weight to the others.
+WEIGHT_TERMS = 0.3
 WEIGHT_NAMED = 0.3
-WEIGHT_MEANING = 0.3
-JOIN_THRESHOLD = 0.45
-# Without embeddings the two other signals share the weight.
-JOIN_THRESHOLD_NO_EMBEDDINGS = 0.35
+WEIGHT_MEANING = 0.4
+JOIN_THRESHOLD = 0.35
+# Same words, other names: an article naming at least this many things, too few of which (by IDF weight) the
+# story has seen, is about another event (another earthquake, another arrest), however alike the words.
+NAMED_GATE_MIN = 3
+NAMED_GATE_SHARE = 0.15
 # Two stories whose centroids score this much against each other are one story.
 MERGE_THRESHOLD = 0.6
 # A story that has had no report for this long is closed: a new report starts a new story.
@@ -74,8 +77,7 @@ class StoryTracker:
                  live_window: timedelta = LIVE_WINDOW, merge_threshold: float = MERGE_THRESHOLD):
         self.use_embeddings = use_embeddings
         self.weights = weights if use_embeddings else _without_meaning(weights)
-        self.threshold = threshold if threshold is not None else (
-            JOIN_THRESHOLD if use_embeddings else JOIN_THRESHOLD_NO_EMBEDDINGS)
+        self.threshold = JOIN_THRESHOLD if threshold is None else threshold
         self.live_window = live_window
         self.merge_threshold = merge_threshold
         self.stories: dict[str, Story] = {}
@@ -111,13 +113,21 @@ class StoryTracker:
         return math.log((self._docs + 1) / (self._df.get(term, 0) + 1)) + 1.0
 
     def score(self, features: Features, story: Story) -> float:
+        """Weighted mean of the signals the article has, in [0, 1]."""
         w_terms, w_named, w_meaning = self.weights
         total = w_terms * self._cosine_terms(features.terms, story.terms)
-        total += w_named * self._named_overlap(features.named, story.named)
+        weight = w_terms
+        if features.named:
+            overlap = self._named_overlap(features.named, story.named)
+            if len(features.named) >= NAMED_GATE_MIN and story.named and overlap < NAMED_GATE_SHARE:
+                return 0.0
+            total += w_named * overlap
+            weight += w_named
         if w_meaning and features.embedding is not None and story.embedding_sum is not None:
             norm = float(np.linalg.norm(story.embedding_sum)) or 1.0
             total += w_meaning * max(0.0, float(features.embedding @ story.embedding_sum) / norm)
-        return total
+            weight += w_meaning
+        return total / weight if weight else 0.0
 
     def _cosine_terms(self, terms: Counter, story_terms: Counter) -> float:
         if not terms or not story_terms:
