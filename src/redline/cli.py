@@ -195,6 +195,111 @@ def _articles_table(found) -> Table:
     return table
 
 
+@app.command("stories")
+def stories_cli(
+    input_file: Annotated[Optional[Path], typer.Option("--input", help="JSONL articles to group, nothing stored")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON lines (with --input: one per article, in order)")] = False,
+    embeddings: Annotated[bool, typer.Option(help="Read meaning with sentence embeddings (slower, better)")] = True,
+    limit: Annotated[int, typer.Option(help="How many stored stories, newest first")] = 20,
+    db: DbOption = None,
+) -> None:
+    """List stored stories; with --input, group a JSONL of articles ({id, text, title?, published?, outlet?})."""
+    if input_file is not None:
+        _group_file(input_file, embeddings)
+        return
+    store = _open_store(db)
+    found = store.stories(limit=limit)
+    if as_json:
+        for story in found:
+            members = store.story_articles(story["id"])
+            sys.stdout.write(json.dumps(_story_json(story, members), ensure_ascii=False, default=str) + "\n")
+        return
+    table = Table("last seen", "story", "reports", "outlets (independent marked *)", title=f"{len(found)} stories")
+    for story in found:
+        members = store.story_articles(story["id"])
+        outlets = _outlets(members)
+        table.add_row(story["last_seen"].strftime("%Y-%m-%d %H:%M") if story["last_seen"] else "—",
+                      story["title"] or "—", str(story["size"]),
+                      ", ".join(f"{name}{'*' if independent else ''}" for name, independent in outlets.items()))
+    out.print(table)
+
+
+def _group_file(path: Path, embeddings: bool) -> None:
+    """The `stories --input --json` contract: {"id", "story", "duplicate_of", "derived_from"} per input line."""
+    from redline.clean.meta import parse_date
+    from redline.records import Article
+    from redline.stories.grouping import Grouper
+
+    try:
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        _fail(RedlineError(f"{path}: cannot read JSONL ({exc})"))
+    grouper = Grouper(use_embeddings=embeddings)
+    for number, row in enumerate(rows, start=1):
+        if not isinstance(row, dict) or not isinstance(row.get("text"), str) or "id" not in row:
+            _fail(RedlineError(f"{path}:{number}: each line needs an \"id\" and a \"text\""))
+    articles = [Article(id=str(r["id"]), text=r["text"], paragraphs=r["text"].split("\n\n"), title=r.get("title"),
+                        outlet=r.get("outlet"), published=parse_date(r.get("published"))) for r in rows]
+    grouper.process(articles)
+    for article in articles:
+        row = {"id": article.id, "story": grouper.tracker.story_for(article.id),
+               "duplicate_of": article.duplicate_of, "derived_from": article.derived_from}
+        sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _outlets(members) -> dict[str, bool]:
+    """Outlet -> whether it reported independently (at least one report that is not a copy)."""
+    outlets: dict[str, bool] = {}
+    for article in members:
+        name = article.outlet or "unknown outlet"
+        outlets[name] = outlets.get(name, False) or not (article.duplicate_of or article.derived_from)
+    return outlets
+
+
+def _story_json(story: dict, members) -> dict:
+    from redline.stories.facts import unique_facts
+
+    return {
+        "id": story["id"], "title": story["title"], "first_seen": story["first_seen"], "last_seen": story["last_seen"],
+        "articles": [a.id for a in members],
+        "outlets": [{"name": name, "independent": independent} for name, independent in _outlets(members).items()],
+        "adds": unique_facts(members, embed=_sentence_embedder()),
+    }
+
+
+@app.command("story")
+def story_cli(story_id: Annotated[str, typer.Argument(help="A story id from `redline stories`")], db: DbOption = None) -> None:
+    """One story: its reports, its outlets, and what each source adds."""
+    from redline.stories.facts import unique_facts
+
+    store = _open_store(db)
+    members = store.story_articles(story_id)
+    if not members:
+        _fail(RedlineError(f"no story {story_id!r}: see `redline stories` for the ids"))
+    _show_story(members, unique_facts(members, embed=_sentence_embedder()))
+
+
+def _sentence_embedder():  # noqa: D103 - the embedder's `embed`, or None when embeddings are off
+    if not state.settings.story_embeddings:
+        return None
+    from redline.stories.features import default_embedder
+
+    return default_embedder().embed
+
+
+def _show_story(members, facts) -> None:
+    titled = next((a for a in members if a.title and a.published), members[0])
+    out.rule(f"[bold]{titled.title or titled.id}")
+    for article in members:
+        link = f" (copy of {article.duplicate_of})" if article.duplicate_of else (
+            f" (reuses {article.derived_from})" if article.derived_from else "")
+        out.print(f"• {article.outlet or 'unknown outlet'} — {article.title or article.id}{link}", highlight=False)
+    for outlet, sentences in facts.items():
+        out.print(f"[bold]Only {outlet} reports[/bold] ({len(sentences)}):", highlight=False)
+        for sentence in sentences:
+            out.print(f"  – {sentence}", highlight=False)
+
+
 def _examples_folder() -> Path | None:
     for candidate in (Path.cwd() / "examples", Path(__file__).resolve().parents[2] / "examples"):
         if candidate.is_dir():
@@ -225,6 +330,14 @@ def demo_cli(
         width = min(shutil.get_terminal_size().columns, 120) - 4
         for paragraph in article.paragraphs:
             out.print(f"  {paragraph[:width]}{'…' if len(paragraph) > width else ''}", highlight=False)
+    from redline.stories.facts import unique_facts
+
+    for story in store.stories(limit=None):
+        members = store.story_articles(story["id"])
+        outlets = _outlets(members)
+        out.print(f"\n[bold]Story[/bold] {story['id']}: {len(members)} reports from {len(outlets)} outlets "
+                  f"({sum(outlets.values())} independent)", highlight=False)
+        _show_story(members, unique_facts(members, embed=_sentence_embedder()))
 
 
 if __name__ == "__main__":

@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 
+import numpy as np
+
 from redline import ingest
 from redline.clean import Cleaned, clean_item, drop_learned
 from redline.errors import ItemError, RedlineError
@@ -20,7 +22,7 @@ from redline.records import Article, RawItem
 from redline.settings import Settings
 from redline.store import Outcome, Store
 
-STAGES = ("ingest", "clean", "store")
+STAGES = ("ingest", "clean", "dedup", "stories", "store")
 
 
 class ContractError(RedlineError):
@@ -58,13 +60,15 @@ def run_ingest(
     fields: ingest.FieldMap | None = None,
     encoding: str | None = None,
     workers: int = 1,
+    group: bool = True,
     on_document: Callable[[ingest.Document | None, int], None] = lambda doc, total: None,
     on_error: Callable[[ItemError], None] = lambda error: None,
 ) -> Summary:
     """Read every source, clean each item, store it; bad items are reported through `on_error` and counted.
 
     Items are read one document at a time and cleaned a batch at a time, by `workers` processes when more than
-    one (cleaning is CPU-bound; reading and storing stay in this process).
+    one (cleaning is CPU-bound; reading and storing stay in this process). With `group`, new articles are then
+    checked for copies and placed in stories, continuing the stories already stored.
     """
     summary = Summary()
     documents, missing = ingest.expand(sources)
@@ -74,14 +78,18 @@ def run_ingest(
         summary.errors.append(error)
         on_error(error)
     batch: list[RawItem | ItemError] = []
+    grouper = _grouper(store, settings) if group else None
     with ingest.Fetcher(settings) as fetcher, _cleaner(workers, settings) as clean_all:
 
         def flush() -> None:
             outcomes = _outcomes(batch, clean_all(batch), store, summary, on_error)
+            grouped = _group(outcomes, grouper, store) if grouper is not None else None
             for outcome, status in zip(outcomes, store.write(outcomes)):
                 setattr(summary, status, getattr(summary, status) + 1)
                 if status != "failed" and outcome.article:
                     summary.article_ids.append(outcome.article.id)
+            if grouped:
+                store.save_stories(*grouped)
             batch.clear()
 
         try:
@@ -98,6 +106,40 @@ def run_ingest(
         finally:
             flush()  # an interrupt still keeps every item read so far
     return summary
+
+
+def _grouper(store: Store, settings: Settings):
+    from redline.stories.grouping import Grouper
+
+    grouper = Grouper(use_embeddings=settings.story_embeddings)
+    for article, vector in store.recent_articles(settings.story_memory):
+        grouper.restore(article, None if vector is None else np.frombuffer(vector, dtype=np.float32))
+    grouper.touched.clear()
+    return grouper
+
+
+def _group(outcomes: list[Outcome], grouper, store: Store) -> tuple[list[dict], list[tuple[str, str]]]:
+    """Copies and stories for the batch's new articles; returns the story rows touched and the merges made."""
+    seen_ids: set[str] = set()
+    fresh = []
+    for outcome in outcomes:
+        article = outcome.article
+        if article is None or article.id in seen_ids or store.has_article(article.id):
+            continue  # exact duplicates are linked by the store itself
+        seen_ids.add(article.id)
+        fresh.append(outcome)
+    vectors = grouper.embed([o.article for o in fresh])
+    grouper.process([o.article for o in fresh], vectors)
+    for outcome, vector in zip(fresh, vectors):
+        outcome.vector = None if vector is None else np.asarray(vector, dtype=np.float32).tobytes()
+    tracker = grouper.tracker
+    found = [{"id": s.id, "title": s.title or None, "first_seen": s.first_seen, "last_seen": s.last_seen,
+              "size": s.size, "merged_into": s.merged_into}
+             for s in (tracker.stories[i] for i in sorted(grouper.touched) if i in tracker.stories)]
+    merges = tracker.merges[grouper.saved_merges:]
+    grouper.saved_merges = len(tracker.merges)
+    grouper.touched.clear()
+    return found, merges
 
 
 def _outcomes(batch, results, store: Store, summary: Summary, on_error) -> list[Outcome]:

@@ -31,6 +31,10 @@ class Settings:
     # A line seen in at least this many documents of one outlet, and in this share of them, is boilerplate.
     boilerplate_min_docs: int = 3
     boilerplate_min_share: float = 0.3
+    # Stories: read meaning with sentence embeddings (all-MiniLM-L6-v2); off, terms and names decide alone.
+    story_embeddings: bool = True
+    # Articles replayed from the store when a run starts, so that it continues the last run's stories.
+    story_memory: int = 5000
 
     @classmethod
     def load(cls, config_path: str | Path | None = None, env: dict | None = None, **overrides) -> "Settings":
@@ -78,7 +82,19 @@ def _typed(values: dict) -> dict:
     for name, value in values.items():
         kind = type(getattr(Settings, name))
         try:
+            if kind is bool and isinstance(value, str):
+                typed[name] = _boolean(value)
+                continue
             typed[name] = kind(value) if not isinstance(value, kind) else value
         except (TypeError, ValueError) as exc:
             raise SettingsError(f"setting {name}={value!r} should be a {kind.__name__}") from exc
     return typed
+
+
+def _boolean(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(value)

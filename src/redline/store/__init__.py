@@ -16,7 +16,8 @@ from sqlalchemy.engine import Connection, Engine
 from redline.errors import ItemError, StoreError
 from redline.records import Article, Author, utcnow
 from redline.settings import Settings
-from redline.store.schema import articles, metadata, outlet_docs, outlet_lines, raw_items
+from redline.store.schema import (article_vectors, articles, metadata, outlet_docs, outlet_lines, raw_items,
+                                   stories, story_merges)
 
 __all__ = ["Store", "Outcome", "metadata"]
 
@@ -35,6 +36,7 @@ class Outcome:
     article: Article | None = None
     source_lines: list[str] | None = None
     error: ItemError | None = None
+    vector: bytes | None = None  # the article's sentence embedding, float32
 
 
 class Store:
@@ -101,6 +103,8 @@ class Store:
             return "duplicate"
         article.version_of = self._previous_version(connection, article)
         connection.execute(insert(articles).values(**_article_row(article)))
+        if outcome.vector is not None:
+            connection.execute(insert(article_vectors).values(article_id=article.id, embedding=outcome.vector))
         if article.outlet and outcome.source_lines:
             self._learn(connection, article.outlet, outcome.source_lines)
         _upsert_raw(connection, outcome, "stored", article.id, None)
@@ -146,6 +150,51 @@ class Store:
             self._learned.clear()
         self._learned[outlet] = found
         return found
+
+    # --- stories -----------------------------------------------------------------------------------------------
+
+    def has_article(self, article_id: str) -> bool:
+        with self.engine.connect() as connection:
+            return connection.execute(select(articles.c.id).where(articles.c.id == article_id)).first() is not None
+
+    def recent_articles(self, limit: int) -> list[tuple[Article, bytes | None]]:
+        """The last `limit` articles stored, oldest first, with their embeddings: what a new run continues from."""
+        query = (select(articles, article_vectors.c.embedding)
+                 .join(article_vectors, article_vectors.c.article_id == articles.c.id, isouter=True)
+                 .order_by(articles.c.ingested_at.desc()).limit(limit))
+        with self.engine.connect() as connection:
+            rows = list(connection.execute(query))
+        return [(_article_from(row, skip=("embedding",)), row.embedding) for row in reversed(rows)]
+
+    def save_stories(self, found: list[dict], merges: list[tuple[str, str]]) -> None:
+        """Upsert story rows ({id, title, first_seen, last_seen, size, merged_into}) and record merges."""
+        now = utcnow()
+        with self.engine.begin() as connection:
+            for story in found:
+                values = {**story, "updated_at": now}
+                statement = _dialect_insert(connection)(stories).values(**values)
+                connection.execute(statement.on_conflict_do_update(
+                    index_elements=["id"], set_={k: v for k, v in values.items() if k != "id"}))
+            for small, large in merges:
+                connection.execute(insert(story_merges).values(from_story=small, into_story=large, merged_at=now))
+                connection.execute(articles.update().where(articles.c.story_id == small).values(story_id=large))
+
+    def stories(self, *, limit: int | None = 50) -> list[dict]:
+        query = (select(stories).where(stories.c.merged_into.is_(None))
+                 .order_by(stories.c.last_seen.desc().nulls_last(), stories.c.size.desc()))
+        if limit:
+            query = query.limit(limit)
+        with self.engine.connect() as connection:
+            return [dict(row._mapping) for row in connection.execute(query)]
+
+    def story_articles(self, story_id: str) -> list[Article]:
+        query = select(articles).where(articles.c.story_id == story_id).order_by(articles.c.published, articles.c.ingested_at)
+        with self.engine.connect() as connection:
+            return [_article_from(row) for row in connection.execute(query)]
+
+    def story_merges(self) -> list[tuple[str, str]]:
+        with self.engine.connect() as connection:
+            return [(r.from_story, r.into_story) for r in connection.execute(select(story_merges))]
 
     # --- reading -----------------------------------------------------------------------------------------------
 
@@ -235,8 +284,8 @@ def _article_row(article: Article) -> dict:
     }
 
 
-def _article_from(row) -> Article:
-    data = dict(row._mapping)
+def _article_from(row, skip: tuple[str, ...] = ()) -> Article:
+    data = {k: v for k, v in row._mapping.items() if k not in skip}
     data["authors"] = [Author(**a) for a in data["authors"]]
     return Article(**data)
 

@@ -107,6 +107,12 @@ class StoryTracker:
         final = self._resolve(story.id)
         return Assignment(article_id, final, round(best_score, 4), new, merged)
 
+    def restore(self, article_id: str, story_id: str, features: Features) -> None:
+        """Put a stored article back in its stored story (rebuilding the tracker from the store)."""
+        self._count(features)
+        story = self.stories.get(story_id) or self._make(story_id, features)
+        self._join(story, article_id, features)
+
     # --- scoring -----------------------------------------------------------------------------------------------
 
     def idf(self, term: str) -> float:
@@ -182,7 +188,10 @@ class StoryTracker:
         self._df.update("#" + n for n in features.named)
 
     def _new_story(self, article_id: str, features: Features) -> Story:
-        story = Story(id=f"s-{article_id}", title=features.title)
+        return self._make(f"s-{article_id}", features)
+
+    def _make(self, story_id: str, features: Features) -> Story:
+        story = Story(id=story_id, title=features.title)
         self.stories[story.id] = story
         return story
 

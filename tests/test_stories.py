@@ -1,0 +1,95 @@
+"""Stories: one event across outlets is one story; one topic is not one event; the seeds are one story."""
+
+import json
+
+from conftest import DONGA_SEED, EXAMPLES, KOREAPRO_SEED
+from test_cli import redline
+
+from redline.pipeline import run_ingest
+from redline.records import Article
+from redline.stories import StoryTracker, features_of
+from redline.stories.facts import unique_facts
+
+QUAKE_A = [
+    "A magnitude 6.4 earthquake struck near Pohang on Monday, injuring 23 people and damaging school buildings, "
+    "the Korea Meteorological Administration said.",
+    "The quake near Pohang on Monday hurt 23 people, officials said, and the Korea Meteorological Administration "
+    "measured it at magnitude 6.4.",
+    "Rescue workers in Pohang searched damaged school buildings after Monday's magnitude 6.4 quake, which injured "
+    "23 people according to the Korea Meteorological Administration.",
+]
+QUAKE_B = [
+    "A magnitude 5.1 earthquake hit Gyeongju on Thursday, shaking buildings as far as Busan, the Korea "
+    "Meteorological Administration said; no injuries were reported.",
+    "The 5.1 quake in Gyeongju on Thursday was felt in Busan, officials said, with no injuries reported.",
+]
+
+
+def test_same_event_grouped_same_topic_other_event_apart():
+    tracker = StoryTracker(use_embeddings=False)
+    ids = {}
+    for n, text in enumerate(QUAKE_A + QUAKE_B):
+        ids[n] = tracker.add(f"a{n}", features_of(text)).story_id
+    assert ids[0] == ids[1] == ids[2]
+    assert ids[3] == ids[4]
+    assert ids[0] != ids[3]
+
+
+def test_stories_that_turn_out_to_be_one_are_merged_and_the_merge_recorded():
+    tracker = StoryTracker(use_embeddings=False, merge_threshold=0.3)
+    tracker.add("x", features_of("Pohang earthquake injures 23 people in schools"))
+    tracker.add("y", features_of("Rescue teams search schools after deadly flood in Daegu"))
+    bridge = ("Pohang earthquake injures 23 people in schools as rescue teams search schools after deadly flood "
+              "in Daegu")
+    assignment = tracker.add("z", features_of(bridge))
+    assert assignment.merged and tracker.merges == assignment.merged
+    assert tracker.story_for("x") == tracker.story_for("y") == tracker.story_for("z")
+    assert len(tracker.live_stories()) == 1
+
+
+def test_seeds_are_one_story_with_two_independent_outlets(store, settings):
+    summary = run_ingest([str(DONGA_SEED), str(KOREAPRO_SEED)], store, settings=settings)
+    assert summary.stored == 2
+    stories = store.stories()
+    assert len(stories) == 1 and stories[0]["size"] == 2
+    members = store.story_articles(stories[0]["id"])
+    assert sorted(a.outlet for a in members) == ["Korea Pro (Korea Risk Group)", "The Dong-A Ilbo"]
+    assert all(a.duplicate_of is None and a.derived_from is None for a in members)
+    adds = unique_facts(members)
+    assert any("pushed back against Moscow's claims" in s for s in adds["Korea Pro (Korea Risk Group)"])
+    assert any("1,500 elite troops" in s for s in adds["The Dong-A Ilbo"])
+    # A later run continues the same story rather than starting another.
+    again = run_ingest([str(EXAMPLES)], store, settings=settings)
+    assert again.skipped == 2 and len(store.stories()) == 1
+
+
+def test_a_copy_joins_its_original_story_and_is_not_independent(store, settings, tmp_path):
+    text = DONGA_SEED.read_text(encoding="utf-8")
+    copy = tmp_path / "copy.txt"
+    copy.write_text(text.replace("Tuesday", "Tuesday morning").replace("1,500", "about 1,500"), encoding="utf-8")
+    run_ingest([str(DONGA_SEED), str(copy)], store, settings=settings)
+    original, duplicate = sorted(store.articles(limit=None), key=lambda a: a.ingested_at)
+    assert duplicate.duplicate_of == original.id and duplicate.story_id == original.story_id
+
+
+def test_stories_input_json_contract(tmp_path):
+    rows = [{"id": "a", "text": DONGA_SEED.read_text()}, {"id": "b", "text": KOREAPRO_SEED.read_text()},
+            {"id": "c", "text": DONGA_SEED.read_text()}, {"id": "q1", "text": QUAKE_A[0]}]
+    path = tmp_path / "articles.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    result = redline("stories", "--input", path, "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [list(o) for o in out] == [["id", "story", "duplicate_of", "derived_from"]] * 4
+    assert [o["id"] for o in out] == ["a", "b", "c", "q1"]
+    assert out[0]["story"] == out[1]["story"] == out[2]["story"] != out[3]["story"]
+    assert out[2]["duplicate_of"] == "a" and out[0]["duplicate_of"] is None and out[1]["duplicate_of"] is None
+    assert not list(tmp_path.glob("*.db"))
+
+
+def test_unique_facts_leave_out_what_others_also_say():
+    a = Article(id="1", text="Seoul held an emergency national security meeting on Tuesday. The government also "
+                "plans to send a monitoring team to Kyiv next month.", paragraphs=[], outlet="A")
+    b = Article(id="2", text="An emergency national security meeting was held in Seoul on Tuesday night.",
+                paragraphs=[], outlet="B")
+    assert unique_facts([a, b]) == {"A": ["The government also plans to send a monitoring team to Kyiv next month."]}
