@@ -16,14 +16,20 @@ test: $(STAMP)
 # Full benchmarks (minutes); figures go to the README by hand, from the last line of each.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/clean.py
+	$(BIN)/python benchmarks/dedup.py
+	$(BIN)/python benchmarks/stories.py
 
 # What CI runs: every benchmark on a small slice, checked against the floors in benchmarks/floors.json.
 bench-smoke: $(STAMP)
 	$(BIN)/python benchmarks/clean.py --smoke
+	$(BIN)/python benchmarks/dedup.py --smoke
+	$(BIN)/python benchmarks/stories.py --smoke
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
+	# The CPU build of torch first: otherwise sentence-transformers pulls a multi-GB CUDA build.
+	$(BIN)/python -m pip install -q torch==2.13.0
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	rm -f $(VENV)/.installed-*
 	touch $@

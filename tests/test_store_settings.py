@@ -49,6 +49,7 @@ def test_settings_defaults_file_environment_overrides(tmp_path):
     assert from_file.db_url == "sqlite:///from-file.db" and from_file.http_timeout_s == 3.0
     from_env = Settings.load(config, env={"REDLINE_DB_URL": "sqlite:///env.db", "REDLINE_INGEST_BATCH_SIZE": "7"})
     assert from_env.db_url == "sqlite:///env.db" and from_env.ingest_batch_size == 7
+    assert Settings.load(None, env={"REDLINE_STORY_EMBEDDINGS": "off"}).story_embeddings is False
     assert Settings.load(config, env={"REDLINE_DB_URL": "sqlite:///env.db"}, db_url="sqlite:///cli.db").db_url == \
         "sqlite:///cli.db"
 

@@ -38,6 +38,8 @@ NAMED_GATE_SHARE = 0.15
 MERGE_THRESHOLD = 0.6
 # A story that has had no report for this long is closed: a new report starts a new story.
 LIVE_WINDOW = timedelta(days=7)
+# A story's TF-IDF norm is computed again when this many articles have arrived since (IDF drifts slowly).
+IDF_EPOCH = 500
 # Candidate stories: those sharing the article's rarest terms and names, and the nearest by meaning.
 CANDIDATE_TERMS = 12
 MAX_CANDIDATES = 30
@@ -56,6 +58,7 @@ class Story:
     last_seen: datetime | None = None
     merged_into: str | None = None
     slot: int = -1  # row in the tracker's embedding matrix
+    norm_cache: tuple[int, int, float] = (-1, -1, 0.0)  # (size, IDF epoch, TF-IDF norm)
 
     @property
     def size(self) -> int:
@@ -93,19 +96,18 @@ class StoryTracker:
 
     def add(self, article_id: str, features: Features) -> Assignment:
         self._count(features)
-        best_id, best_score = None, 0.0
-        for story in self._candidates(features):
-            score = self.score(features, story)
-            if score > best_score:
-                best_id, best_score = story.id, score
+        scored = sorted(((self.score(features, story), story.id) for story in self._candidates(features)),
+                        reverse=True)
+        best_score, best_id = scored[0] if scored else (0.0, None)
         if best_id is not None and best_score >= self.threshold:
             story, new = self.stories[best_id], False
         else:
             story, new = self._new_story(article_id, features), True
         self._join(story, article_id, features)
-        merged = [] if new else self._merge_around(story, features)
-        final = self._resolve(story.id)
-        return Assignment(article_id, final, round(best_score, 4), new, merged)
+        # The article also fits these stories: it may show that they and its own are one.
+        also = [self.stories[story_id] for score, story_id in scored[1:] if score >= self.threshold]
+        merged = self._merge_with(story, also, features) if also else []
+        return Assignment(article_id, self._resolve(story.id), round(best_score, 4), new, merged)
 
     def restore(self, article_id: str, story_id: str, features: Features) -> None:
         """Put a stored article back in its stored story (rebuilding the tracker from the store)."""
@@ -121,7 +123,7 @@ class StoryTracker:
     def score(self, features: Features, story: Story) -> float:
         """Weighted mean of the signals the article has, in [0, 1]."""
         w_terms, w_named, w_meaning = self.weights
-        total = w_terms * self._cosine_terms(features.terms, story.terms)
+        total = w_terms * self._cosine_terms(features.terms, story)
         weight = w_terms
         if features.named:
             overlap = self._named_overlap(features.named, story.named)
@@ -135,15 +137,24 @@ class StoryTracker:
             weight += w_meaning
         return total / weight if weight else 0.0
 
-    def _cosine_terms(self, terms: Counter, story_terms: Counter) -> float:
+    def _cosine_terms(self, terms: Counter, story: Story) -> float:
+        story_terms = story.terms
         if not terms or not story_terms:
             return 0.0
         dot = sum(weight * story_terms.get(term, 0.0) * self.idf(term) ** 2 for term, weight in terms.items())
         if dot == 0:
             return 0.0
         norm_a = math.sqrt(sum((w * self.idf(t)) ** 2 for t, w in terms.items()))
-        norm_b = math.sqrt(sum((w * self.idf(t)) ** 2 for t, w in story_terms.items()))
-        return dot / (norm_a * norm_b)
+        return dot / (norm_a * self._story_norm(story))
+
+    def _story_norm(self, story: Story) -> float:
+        """The story's TF-IDF norm, recomputed when the story grows or IDF has drifted (every IDF_EPOCH articles)."""
+        epoch = self._docs // IDF_EPOCH
+        size, cached_epoch, norm = story.norm_cache
+        if size != story.size or cached_epoch != epoch:
+            norm = math.sqrt(sum((w * self.idf(t)) ** 2 for t, w in story.terms.items())) or 1.0
+            story.norm_cache = (story.size, epoch, norm)
+        return norm
 
     def _named_overlap(self, named: frozenset[str], story_named: Counter) -> float:
         if not named or not story_named:
@@ -224,10 +235,11 @@ class StoryTracker:
             self._slots.append(story.id)
         self._matrix[story.slot] = vector
 
-    def _merge_around(self, story: Story, features: Features) -> list[tuple[str, str]]:
+    def _merge_with(self, story: Story, others: list[Story], features: Features) -> list[tuple[str, str]]:
         merged = []
-        for other in self._candidates(features):
-            if other.id == story.id or other.merged_into:
+        for other in others:
+            other = self.stories[self._resolve(other.id)]
+            if other.id == story.id:
                 continue
             centroid = Features(terms=story.terms, named=frozenset(story.named),
                                 embedding=_unit(story.embedding_sum), published=features.published)
