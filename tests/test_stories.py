@@ -67,7 +67,8 @@ def test_a_copy_joins_its_original_story_and_is_not_independent(store, settings,
     text = DONGA_SEED.read_text(encoding="utf-8")
     copy = tmp_path / "copy.txt"
     copy.write_text(text.replace("Tuesday", "Tuesday morning").replace("1,500", "about 1,500"), encoding="utf-8")
-    run_ingest([str(DONGA_SEED), str(copy)], store, settings=settings)
+    summary = run_ingest([str(DONGA_SEED), str(copy)], store, settings=settings)
+    assert (summary.stored, summary.copies, summary.derived) == (2, 1, 0)
     original, duplicate = sorted(store.articles(limit=None), key=lambda a: a.ingested_at)
     assert duplicate.duplicate_of == original.id and duplicate.story_id == original.story_id
 

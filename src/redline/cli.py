@@ -109,8 +109,9 @@ def _ingest_with_progress(sources, store, fields=None, encoding=None, workers=1)
 
 def _print_summary(summary: Summary) -> None:
     already = f" ({summary.skipped} already ingested)" if summary.skipped else ""
+    copies = f" ({summary.copies} near-copies, {summary.derived} wire copies)" if summary.copies or summary.derived else ""
     out.print(
-        f"[green]{summary.stored} stored[/green], {summary.duplicate + summary.skipped} duplicate{already}, "
+        f"[green]{summary.stored} stored[/green]{copies}, {summary.duplicate + summary.skipped} duplicate{already}, "
         f"[{'red' if summary.failed else 'green'}]{summary.failed} failed[/]"
     )
 

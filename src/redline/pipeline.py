@@ -35,12 +35,14 @@ class Summary:
     duplicate: int = 0
     failed: int = 0
     skipped: int = 0  # already stored by an earlier run: not read again
+    copies: int = 0  # stored, but near-duplicates of an earlier article (not new evidence)
+    derived: int = 0  # stored, reusing passages of an earlier article (wire copy)
     errors: list[ItemError] = field(default_factory=list)
     article_ids: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {"stored": self.stored, "duplicate": self.duplicate, "failed": self.failed, "skipped": self.skipped,
-                "errors": [e.as_dict() for e in self.errors]}
+                "copies": self.copies, "derived": self.derived, "errors": [e.as_dict() for e in self.errors]}
 
 
 def check_article(stage: str, value) -> Article:
@@ -88,6 +90,9 @@ def run_ingest(
                 setattr(summary, status, getattr(summary, status) + 1)
                 if status != "failed" and outcome.article:
                     summary.article_ids.append(outcome.article.id)
+                if status == "stored":
+                    summary.copies += bool(outcome.article.duplicate_of)
+                    summary.derived += bool(outcome.article.derived_from)
             if grouped:
                 store.save_stories(*grouped)
             batch.clear()
