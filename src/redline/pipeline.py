@@ -80,11 +80,14 @@ def run_ingest(
         summary.errors.append(error)
         on_error(error)
     batch: list[RawItem | ItemError] = []
-    grouper = _grouper(store, settings) if group else None
+    grouper = None  # made when the first new article arrives: replaying the store costs seconds
     with ingest.Fetcher(settings) as fetcher, _cleaner(workers, settings) as clean_all:
 
         def flush() -> None:
+            nonlocal grouper
             outcomes = _outcomes(batch, clean_all(batch), store, summary, on_error)
+            if group and grouper is None and any(o.article for o in outcomes):
+                grouper = _grouper(store, settings)
             grouped = _group(outcomes, grouper, store) if grouper is not None else None
             for outcome, status in zip(outcomes, store.write(outcomes)):
                 setattr(summary, status, getattr(summary, status) + 1)

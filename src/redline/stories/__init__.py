@@ -109,6 +109,13 @@ class StoryTracker:
         merged = self._merge_with(story, also, features) if also else []
         return Assignment(article_id, self._resolve(story.id), round(best_score, 4), new, merged)
 
+    def attach(self, article_id: str, story_id: str) -> str:
+        """Count a copy as a report of a story without letting it move the story (copies are not evidence)."""
+        story = self.stories[self._resolve(story_id)]
+        story.articles.append(article_id)
+        self.story_of[article_id] = story.id
+        return story.id
+
     def restore(self, article_id: str, story_id: str, features: Features) -> None:
         """Put a stored article back in its stored story (rebuilding the tracker from the store)."""
         self._count(features)

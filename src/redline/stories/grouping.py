@@ -39,9 +39,7 @@ class Grouper:
             article.derived_from = verdict.derived_from
             article.shared_passages = [asdict(p) for p in verdict.passages] or None
             if verdict.duplicate_of and verdict.duplicate_of in self.tracker.story_of:
-                article.story_id = self.tracker.story_for(verdict.duplicate_of)
-                self.tracker.story_of[article.id] = article.story_id
-                self.tracker.stories[article.story_id].articles.append(article.id)
+                article.story_id = self.tracker.attach(article.id, self.tracker.story_for(verdict.duplicate_of))
             else:
                 assignment = self.tracker.add(article.id, self._features(article, vector))
                 article.story_id = assignment.story_id
