@@ -72,3 +72,19 @@ def test_bad_settings_file_is_one_line_and_exit_1(tmp_path):
     result = redline("articles", cwd=tmp_path)
     assert result.returncode == 1
     assert "not valid TOML" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_stories_list_and_story_view_from_the_store(tmp_path):
+    db = f"sqlite:///{tmp_path / 'r.db'}"
+    assert redline("ingest", EXAMPLES, env_db=db, cwd=tmp_path).returncode == 0
+    listed = redline("stories", "--json", env_db=db, cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    stories = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert len(stories) == 1 and len(stories[0]["articles"]) == 2
+    assert {(o["name"], o["independent"]) for o in stories[0]["outlets"]} == {
+        ("The Dong-A Ilbo", True), ("Korea Pro (Korea Risk Group)", True)}
+    assert any("1,500 elite troops" in s for s in stories[0]["adds"]["The Dong-A Ilbo"])
+    shown = redline("story", stories[0]["id"], env_db=db, cwd=tmp_path)
+    assert shown.returncode == 0 and "Only Korea Pro (Korea Risk Group) reports" in shown.stdout
+    missing = redline("story", "s-nope", env_db=db, cwd=tmp_path)
+    assert missing.returncode == 1 and "no story 's-nope'" in missing.stderr
