@@ -22,9 +22,6 @@ from redline.records import Article, RawItem
 from redline.settings import Settings
 from redline.store import Outcome, Store
 
-STAGES = ("ingest", "clean", "dedup", "stories", "store")
-
-
 class ContractError(RedlineError):
     """A stage returned something other than what it promised: a bug, reported with the stage's name."""
 
@@ -38,7 +35,6 @@ class Summary:
     copies: int = 0  # stored, but near-duplicates of an earlier article (not new evidence)
     derived: int = 0  # stored, reusing passages of an earlier article (wire copy)
     errors: list[ItemError] = field(default_factory=list)
-    article_ids: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {"stored": self.stored, "duplicate": self.duplicate, "failed": self.failed, "skipped": self.skipped,
@@ -91,8 +87,6 @@ def run_ingest(
             grouped = _group(outcomes, grouper, store) if grouper is not None else None
             for outcome, status in zip(outcomes, store.write(outcomes)):
                 setattr(summary, status, getattr(summary, status) + 1)
-                if status != "failed" and outcome.article:
-                    summary.article_ids.append(outcome.article.id)
                 if status == "stored":
                     summary.copies += bool(outcome.article.duplicate_of)
                     summary.derived += bool(outcome.article.derived_from)
@@ -122,17 +116,16 @@ def _grouper(store: Store, settings: Settings):
     grouper = Grouper(use_embeddings=settings.story_embeddings)
     for article, vector in store.recent_articles(settings.story_memory):
         grouper.restore(article, None if vector is None else np.frombuffer(vector, dtype=np.float32))
-    grouper.touched.clear()
     return grouper
 
 
 def _group(outcomes: list[Outcome], grouper, store: Store) -> tuple[list[dict], list[tuple[str, str]]]:
     """Copies and stories for the batch's new articles; returns the story rows touched and the merges made."""
-    seen_ids: set[str] = set()
+    seen_ids = store.existing_ids([o.article.id for o in outcomes if o.article])
     fresh = []
     for outcome in outcomes:
         article = outcome.article
-        if article is None or article.id in seen_ids or store.has_article(article.id):
+        if article is None or article.id in seen_ids:
             continue  # exact duplicates are linked by the store itself
         seen_ids.add(article.id)
         fresh.append(outcome)
@@ -140,14 +133,7 @@ def _group(outcomes: list[Outcome], grouper, store: Store) -> tuple[list[dict], 
     grouper.process([o.article for o in fresh], vectors)
     for outcome, vector in zip(fresh, vectors):
         outcome.vector = None if vector is None else np.asarray(vector, dtype=np.float32).tobytes()
-    tracker = grouper.tracker
-    found = [{"id": s.id, "title": s.title or None, "first_seen": s.first_seen, "last_seen": s.last_seen,
-              "size": s.size, "merged_into": s.merged_into}
-             for s in (tracker.stories[i] for i in sorted(grouper.touched) if i in tracker.stories)]
-    merges = tracker.merges[grouper.saved_merges:]
-    grouper.saved_merges = len(tracker.merges)
-    grouper.touched.clear()
-    return found, merges
+    return grouper.changes()
 
 
 def _outcomes(batch, results, store: Store, summary: Summary, on_error) -> list[Outcome]:

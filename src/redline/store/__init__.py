@@ -153,9 +153,13 @@ class Store:
 
     # --- stories -----------------------------------------------------------------------------------------------
 
-    def has_article(self, article_id: str) -> bool:
+    def existing_ids(self, article_ids: list[str]) -> set[str]:
+        """Which of these article ids are already stored (one query for a whole batch)."""
+        if not article_ids:
+            return set()
         with self.engine.connect() as connection:
-            return connection.execute(select(articles.c.id).where(articles.c.id == article_id)).first() is not None
+            rows = connection.execute(select(articles.c.id).where(articles.c.id.in_(set(article_ids))))
+            return {row.id for row in rows}
 
     def recent_articles(self, limit: int) -> list[tuple[Article, bytes | None]]:
         """The last `limit` articles stored, oldest first, with their embeddings: what a new run continues from."""

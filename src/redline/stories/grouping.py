@@ -47,6 +47,17 @@ class Grouper:
             self.touched.add(article.story_id)
         return articles
 
+    def changes(self) -> tuple[list[dict], list[tuple[str, str]]]:
+        """The stories changed and the merges made since the last call: what the store must save."""
+        stories = self.tracker.stories
+        found = [{"id": s.id, "title": s.title or None, "first_seen": s.first_seen, "last_seen": s.last_seen,
+                  "size": s.size, "merged_into": s.merged_into}
+                 for s in (stories[i] for i in sorted(self.touched) if i in stories)]
+        merges = self.tracker.merges[self.saved_merges:]
+        self.saved_merges = len(self.tracker.merges)
+        self.touched.clear()
+        return found, merges
+
     def restore(self, article: Article, vector: np.ndarray | None) -> None:
         """Replay a stored article into the dedup window and its stored story, without judging it again."""
         self.dedup.add(article.id, article.text)
