@@ -38,7 +38,6 @@ def extract_html(html: str, *, url: str | None, where: str) -> tuple[Draft, dict
         "date": doc.date,
         "sitename": doc.sitename,
         "url": doc.url,
-        "language": doc.language,
     }
     paragraphs = [line for line in text.split("\n") if line.strip()]
     draft = tidy(paragraphs, title=doc.title, plain_text=_looks_like_navigation(paragraphs))
