@@ -100,3 +100,98 @@ def normalise_text(text: str) -> str:
 def article_id(text: str) -> str:
     """Stable id: the same text, however spaced, punctuated or cased, gets the same id."""
     return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()[:32]
+
+
+# ---- events ------------------------------------------------------------------------------------------
+
+MODALITIES = (
+    "asserted",  # stated as fact by the text or its source
+    "reported",  # hearsay: "reportedly", "according to", "reports say"
+    "planned",  # the actor intends or prepares it: "plans to", "will", "is set to"
+    "expected",  # someone else expects it to happen: "we expect the US to …", "is expected to"
+    "considered",  # under consideration: "is considering", "could consider", "is reviewing"
+    "conditional",  # will happen if a condition holds: a declared red line; `condition` keeps the clause
+    "threatened",  # threatened or warned of by the actor
+    "feared",  # a concern or a hypothetical: "fears that", "could provide", inside an if-clause
+    "denied",  # someone denies it happened
+    "negated",  # the text says it did not happen
+)
+
+
+@dataclass
+class Party:
+    """An actor or recipient: the words in the text, an ISO 3166 alpha-3 (or IGO/stable group) code, a sector."""
+
+    text: str
+    code: str | None = None
+    sector: str | None = None
+
+
+@dataclass
+class Quantity:
+    """A number with its unit and whose it is: "1,500 elite troops" → 1500, troops, PRK."""
+
+    value: float
+    unit: str | None = None
+    what: str | None = None  # the code of the party the quantity belongs to
+    text: str = ""
+    low: float | None = None  # ranges: "between 1,000 and 2,000"
+    high: float | None = None
+    approximate: bool = False  # "about", "some", "nearly", "thousands of"
+
+
+@dataclass
+class Speaker:
+    name: str | None = None
+    role: str | None = None
+    organisation: str | None = None
+    country: str | None = None
+    text: str = ""  # the words that name the speaker
+
+
+@dataclass
+class Quote:
+    text: str
+    speaker: Speaker | None = None
+    direct: bool = True  # direct speech in quotation marks, or indirect ("said that …")
+    start: int = 0
+    end: int = 0
+
+
+@dataclass
+class Evidence:
+    """Where an event was read: the sentence and its character offsets in the article's text."""
+
+    sentence: str
+    start: int
+    end: int
+    trigger: str = ""  # the words that carry the event ("dispatched", "meeting")
+    article_id: str | None = None
+
+
+@dataclass
+class Event:
+    event: str  # PLOVER 2.0 event type
+    mode: str | None
+    context: list[str]
+    actor: list[Party]
+    recipient: list[Party]
+    modality: str
+    condition: str | None
+    quantities: list[Quantity]
+    quote: Quote | None
+    cameo: str
+    evidence: Evidence
+    hearsay: bool = False  # the text attributes it to reports rather than stating it
+    future: bool = False  # PLOVER's auxiliary mode: it has not happened yet
+    place: Party | None = None
+    date: str | None = None  # ISO date, relative dates resolved against the article's date
+
+    def to_json(self) -> dict:
+        """The `redline code --json` event contract: keep these keys; add fields only after them."""
+        data = asdict(self)
+        ordered = {key: data[key] for key in (
+            "event", "mode", "context", "actor", "recipient", "modality", "condition",
+            "quantities", "quote", "cameo", "evidence")}
+        ordered.update({key: data[key] for key in ("hearsay", "future", "place", "date")})
+        return ordered

@@ -1,0 +1,172 @@
+"""Who: a noun phrase → parties with a country (ISO3, IGO or group) code and a sector.
+
+Names come from the actor dictionary (countries, demonyms, cities, leaders with dated roles, IGOs, armed groups),
+sectors from agent words ("troops" → MIL, "presidential office" → GOV). A phrase with a government sector but
+no country ("a senior official", "the presidential office") takes the country whose government the article is
+about.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from spacy.tokens import Doc, Token
+
+from redline.events.lexicon import Lexicon, split_code
+from redline.events.names import name_key
+from redline.records import Party
+
+# Children that start a clause of their own: their words do not describe the party.
+CLAUSES = {"relcl", "acl", "advcl", "ccomp", "xcomp", "csubj", "parataxis", "punct", "cc", "conj", "prep_of_event"}
+FIRST_PERSON = {"we", "us", "our", "i", "me"}
+# Unnamed officials belong to the government the article is about; unnamed troops or rebels may be anyone's.
+HOME_SECTORS = {"GOV", "LEG", "JUD"}
+
+
+@dataclass
+class NameMatch:
+    start: int  # token index in the doc
+    end: int
+    key: str
+    code: str | None  # full CAMEO actor code
+    capital: bool = False
+
+
+@dataclass
+class DocumentActors:
+    """What the document tells about whose officials are whose."""
+
+    names: list[NameMatch]
+    home: str | None  # the country whose government the article is about
+    on: date | None = None
+
+
+def find_names(doc: Doc, lex: Lexicon, on: date | None = None) -> list[NameMatch]:
+    """Longest dictionary names, left to right; a name starts with a capital letter ("US", not "us")."""
+    matches, i = [], 0
+    while i < len(doc):
+        token = doc[i]
+        if not token.text[:1].isupper():
+            i += 1
+            continue
+        found = None
+        for n in range(min(lex.max_name_words, len(doc) - i), 0, -1):
+            span = doc[i:i + n]
+            if span[-1].is_punct:
+                continue
+            key = name_key(span.text)
+            capital = key in lex.capitals
+            code = lex.actor_code(key, on) or (lex.capitals[key] if capital else None)
+            if code:
+                found = NameMatch(i, i + n, key, code, capital)
+                break
+        if found:
+            matches.append(found)
+            i = found.end
+        else:
+            i += 1
+    return matches
+
+
+def _countries(matches: list[NameMatch]) -> list[str]:
+    return [split_code(m.code)[0] for m in matches if m.code]
+
+
+def read_document(doc: Doc, lex: Lexicon, on: date | None = None) -> DocumentActors:
+    names = find_names(doc, lex, on)
+    home = _home_country(doc, names, lex)
+    return DocumentActors(names=names, home=home, on=on)
+
+
+def _home_country(doc: Doc, names: list[NameMatch], lex: Lexicon) -> str | None:
+    """A country named in one phrase with a government word first; else the first sentence's subject; else the
+    country named most often."""
+    by_token = {i: m for m in names for i in range(m.start, m.end)}
+    for token in doc:
+        if token.pos_ in {"NOUN", "PROPN"} and _sector_of([token], lex) == "GOV":
+            for child in token.subtree:
+                match = by_token.get(child.i)
+                if match and split_code(match.code)[0].isalpha():
+                    return split_code(match.code)[0]
+            break
+    first = next(iter(doc.sents), None)
+    if first is not None:
+        for token in first:
+            if token.dep_ in {"nsubj", "nsubjpass"} and token.head.dep_ == "ROOT":
+                for child in token.subtree:
+                    if child.i in by_token:
+                        return split_code(by_token[child.i].code)[0]
+    counts = Counter(_countries(names))
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _sector_of(tokens: list[Token], lex: Lexicon) -> str | None:
+    """The first agent word (or two- to four-word agent phrase) in the tokens, by lemma."""
+    lemmas = [t.lemma_.lower() for t in tokens]
+    words = [t.lower_ for t in tokens]
+    for i in range(len(tokens)):
+        for n in (4, 3, 2, 1):
+            if i + n > len(tokens):
+                continue
+            for seq in (lemmas, words):
+                sector = lex.sector(name_key(" ".join(seq[i:i + n])))
+                if sector:
+                    return sector
+    return None
+
+
+def phrase(head: Token) -> list[Token]:
+    """The words of the noun phrase headed by `head`, without clauses or coordinated phrases."""
+    out = [head]
+    for child in head.children:
+        if child.dep_ in CLAUSES:
+            continue
+        out.extend(phrase(child))
+    return sorted(out, key=lambda t: t.i)
+
+
+def conjuncts(head: Token) -> list[Token]:
+    return [head, *[c for c in head.conjuncts if c.i > head.i and c.pos_ in {"NOUN", "PROPN", "PRON"}]]
+
+
+def resolve(tokens: list[Token], doc_actors: DocumentActors, lex: Lexicon) -> Party | None:
+    """One party from a phrase's words, or None when it names no one redline can code."""
+    if not tokens:
+        return None
+    indices = {t.i for t in tokens}
+    text = tokens[0].doc[tokens[0].i: tokens[-1].i + 1].text
+    if len(text) > 120:
+        text = text[:117] + "…"
+    in_phrase = [m for m in doc_actors.names if m.start in indices]
+    sector = _sector_of(tokens, lex)
+    code = None
+    for match in in_phrase:
+        country, own_sector = split_code(match.code)
+        code = code or country
+        sector = sector or own_sector
+        if match.capital and tokens[0].i <= match.start and len(in_phrase) == 1 and len(tokens) <= 3:
+            sector = sector or "GOV"  # "Pyongyang has dispatched …": the capital acts for its government
+        if code:
+            break
+    if code is None and sector in HOME_SECTORS:
+        code = doc_actors.home  # "a senior official", "the presidential office": the article's government
+    if code is None and tokens[0].lower_ in FIRST_PERSON and len(tokens) == 1:
+        return None  # resolved later from the speaker, when there is one
+    if code is None and sector is None:
+        return None
+    return Party(text=text, code=code, sector=sector)
+
+
+
+
+def parties(head: Token | None, doc_actors: DocumentActors, lex: Lexicon) -> list[Party]:
+    if head is None:
+        return []
+    found = []
+    for each in conjuncts(head):
+        party = resolve(phrase(each), doc_actors, lex)
+        if party is not None:
+            found.append(party)
+    return found

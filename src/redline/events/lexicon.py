@@ -1,0 +1,104 @@
+"""The coder's dictionaries: verbs → CAMEO codes, names → actor codes, words → sectors, CAMEO → PLOVER.
+
+Built by scripts/build_event_dictionaries.py from PETRARCH2's dictionaries (MIT) and PLOVER's CAMEO table
+(CC BY-SA 4.0), plus redline's own additions in data/lexicon_redline.json. Loaded once per process.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+
+from redline.events.names import name_key
+
+# Sectors we report; longer CAMEO agent strings are cut to their first three letters.
+SECTORS = {
+    "GOV", "MIL", "LEG", "JUD", "COP", "REB", "OPP", "PTY", "BUS", "MED", "CVL", "REF", "EDU", "LAB", "REL",
+    "HLH", "ELI", "SPY", "UAF", "IGO", "NGO", "AGR", "ENV", "HRI", "CRM", "DEV", "INS", "MNC", "NGM", "SEP",
+}
+# CAMEO 02 (appeals) became part of PLOVER's REQUEST together with 10 (demands): same sub-codes.
+APPEAL_TO_DEMAND = {"02": "10"}
+# CAMEO 01 (public statements) is dropped by PLOVER; redline keeps an explicit "make a statement" as an
+# extension type so that an expected statement can be watched.
+STATEMENT = "STATEMENT"
+
+
+def _data(name: str):
+    return json.loads(resources.files("redline.events").joinpath("data", name).read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class Plover:
+    event: str
+    mode: str | None
+    context: tuple[str, ...]
+    cameo: str
+
+
+class Lexicon:
+    def __init__(self) -> None:
+        verbs = _data("verbs.json")
+        self.synsets: dict[str, set[str]] = {k: set(v) for k, v in verbs["synsets"].items()}
+        self.blocks: dict[str, dict] = verbs["blocks"]
+        self.verbs: dict[str, list[dict]] = verbs["verbs"]
+        self.actors: dict[str, list] = _data("actors.json")
+        self.agents: dict[str, str] = _data("agents.json")
+        self.cameo_plover: dict[str, dict] = _data("cameo_plover.json")
+        own = _data("lexicon_redline.json")
+        for name, sector in own["agents"].items():
+            self.agents.setdefault(name_key(name), sector)
+        self.capitals: dict[str, str] = own["capitals"]
+        self.seats: dict[str, list[str]] = own["seats"]
+        self.frames: dict[str, str] = {k: v for k, v in own["frames"].items() if not k.startswith("_")}
+        self.nominals: dict[str, str] = {k: v for k, v in own["nominals"].items() if not k.startswith("_")}
+        self.military_objects: set[str] = set(own["military_objects"])
+        self.max_name_words = 8
+
+    # ---- names ----
+
+    def actor_code(self, key: str, on: date | None = None) -> str | None:
+        """The CAMEO actor code for a name key ("north korea" → "PRK"), the role held on a date if dated."""
+        if key in self.seats:
+            return "".join(self.seats[key])
+        roles = self.actors.get(key)
+        if not roles:
+            return None
+        if on is not None:
+            when = on.isoformat()
+            for code, start, end in roles:
+                if (start is None or start <= when) and (end is None or when <= end):
+                    return code
+        # Undated: the role without end, else the latest one.
+        open_ended = [r for r in roles if r[2] is None]
+        return (open_ended or sorted(roles, key=lambda r: r[2] or "")[-1:])[0][0]
+
+    def sector(self, key: str) -> str | None:
+        return self.agents.get(key)
+
+    # ---- CAMEO → PLOVER ----
+
+    def plover(self, cameo: str) -> Plover | None:
+        lookup = APPEAL_TO_DEMAND.get(cameo[:2], cameo[:2]) + cameo[2:]
+        while lookup and lookup not in self.cameo_plover:
+            lookup = lookup[:-1]
+        entry = self.cameo_plover.get(lookup)
+        if not entry or not entry["event"].isalpha():
+            return None
+        return Plover(entry["event"], entry["mode"], tuple(c.replace("_", " ") for c in entry["context"]), cameo)
+
+
+def split_code(code: str) -> tuple[str, str | None]:
+    """'PRKGOV' → ('PRK', 'GOV'); 'IGOUNO' → ('IGO', None); 'PSEREBHMS' → ('PSE', 'REB')."""
+    country, rest = code[:3], code[3:]
+    for i in range(0, len(rest), 3):
+        if rest[i:i + 3] in SECTORS:
+            return country, rest[i:i + 3]
+    return country, None
+
+
+@cache
+def lexicon() -> Lexicon:
+    return Lexicon()

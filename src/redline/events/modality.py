@@ -1,0 +1,117 @@
+"""How sure: is the event asserted, reported, planned, considered, conditional, threatened, feared, denied …?
+
+Read from the parse around the word that carries the event: its own negation and modal verbs, the verbs and
+nouns that frame it on the way up to the sentence root ("is considering providing", "concerns about
+transfers", "denied that …"), an if-clause it depends on (then it is *feared*: a hypothetical) or that depends on
+it (then it is *conditional*, and the clause is kept as its condition: a declared red line), and hearsay markers
+("reportedly", "according to") anywhere on that path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+HEARSAY_ADVERBS = {"reportedly", "allegedly", "purportedly", "supposedly", "apparently", "unconfirmed"}
+HEARSAY_VERBS = {"report", "allege", "rumor", "rumour", "claim"}
+HEARSAY_NOUNS = {"report", "reports", "claim", "claims", "allegation", "rumor", "rumour", "media"}
+CONDITION_MARKERS = {"if", "unless", "provided", "providing", "should", "once", "whether"}
+HYPOTHETICAL_MODALS = {"could", "might", "may", "would"}
+FUTURE_MODALS = {"will", "'ll", "shall", "wo"}
+# Adjectives that make a named event a possibility rather than a fact.
+POSSIBILITY = {"potential": "feared", "possible": "considered", "prospective": "considered", "planned": "planned",
+               "proposed": "considered", "alleged": "reported", "reported": "reported", "feared": "feared",
+               "expected": "expected", "future": "expected", "further": "feared"}
+# Dependencies through which a framing word governs the event.
+UPWARD = {"xcomp", "ccomp", "pcomp", "pobj", "prep", "dobj", "acl", "advcl", "conj", "nsubjpass", "attr", "oprd",
+          "csubj", "compound", "amod", "relcl", "appos", "npadvmod"}
+
+
+@dataclass
+class Modality:
+    modality: str = "asserted"
+    condition: str | None = None
+    hearsay: bool = False
+    future: bool = False
+
+
+def _clause_text(token: Token) -> str:
+    tokens = sorted(token.subtree, key=lambda t: t.i)
+    return token.doc[tokens[0].i: tokens[-1].i + 1].text.strip(" ,")
+
+
+def _marker(token: Token) -> str | None:
+    for child in token.children:
+        if child.dep_ == "mark" and child.lower_ in CONDITION_MARKERS:
+            return child.lower_
+    return None
+
+
+def _own_cues(token: Token, frames: dict[str, str]) -> tuple[str | None, bool]:
+    """(modality, future) from the word's own auxiliaries, negation and modifiers."""
+    modality, future = None, False
+    for child in token.children:
+        word = child.lower_
+        if child.dep_ == "neg" or (child.dep_ == "det" and word == "no"):
+            return "negated", future
+        if child.dep_ in {"aux", "auxpass"}:
+            if word in FUTURE_MODALS:
+                future = True
+            elif word in HYPOTHETICAL_MODALS and modality is None:
+                modality = "feared"
+        if child.dep_ == "amod" and word in POSSIBILITY and modality is None:
+            modality = POSSIBILITY[word]
+    return modality, future
+
+
+def read_modality(trigger: Token, frames: dict[str, str]) -> Modality:
+    result = Modality()
+    modality, result.future = _own_cues(trigger, frames)
+    # An if-clause hanging on the event makes it conditional: keep the condition.
+    for child in trigger.children:
+        if child.dep_ == "advcl" and _marker(child) in CONDITION_MARKERS:
+            result.condition = _clause_text(child)
+    node = trigger
+    steps = 0
+    while node.dep_ in UPWARD and node.head is not node and steps < 12:
+        child, node = node, node.head
+        steps += 1
+        if child.dep_ == "advcl" and _marker(child):
+            modality = modality or "feared"  # inside "if Russia assists …": a hypothetical
+        lemma = node.lemma_.lower()
+        if modality is None and lemma in frames and node.i != trigger.i:
+            modality = frames[lemma]
+            if modality == "denied" and any(c.dep_ == "neg" for c in node.children):
+                modality = None  # "did not deny": no denial
+        if node.pos_ in {"VERB", "AUX"}:
+            own, future = _own_cues(node, frames)
+            result.future = result.future or future
+            if own == "negated" and modality is None:
+                modality = "negated"
+            for sibling in node.children:
+                if sibling.dep_ == "advcl" and _marker(sibling) in CONDITION_MARKERS and result.condition is None:
+                    if sibling.i != child.i:
+                        result.condition = _clause_text(sibling)
+        if lemma in HEARSAY_VERBS or (node.pos_ == "NOUN" and node.lower_ in HEARSAY_NOUNS):
+            result.hearsay = True
+    result.hearsay = result.hearsay or _hearsay_in_sentence(trigger)
+    if result.condition and modality in (None, "feared", "considered", "planned"):
+        modality = "conditional"
+    result.modality = modality or ("reported" if result.hearsay else "asserted")
+    if result.modality in {"planned", "expected"}:
+        result.future = True
+    return result
+
+
+def _hearsay_in_sentence(trigger: Token) -> bool:
+    """'reportedly' on the event or its governing verbs, or 'according to' in its sentence."""
+    node, seen = trigger, 0
+    while seen < 8:
+        if any(c.lower_ in HEARSAY_ADVERBS for c in node.children):
+            return True
+        if node.head is node:
+            break
+        node, seen = node.head, seen + 1
+    sent = trigger.sent
+    return any(t.lower_ == "according" and t.nbor(1).lower_ == "to" for t in sent if t.i + 1 < sent.end)

@@ -1,0 +1,91 @@
+"""Which CAMEO code a verb (or an event noun) carries in its sentence, after PETRARCH2's verb patterns.
+
+A pattern such as `- * &MILITARY (TO) [0332] # SEND` says: the verb SEND followed, somewhere in its phrase, by a
+word of the synonym set &MILITARY and then "to" is CAMEO 0332. The most specific matching pattern wins; a pattern
+that names this verb in its comment beats one written for another verb of the same block.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from redline.events.lexicon import Lexicon
+
+
+@dataclass(frozen=True)
+class VerbMatch:
+    cameo: str
+    trigger: Token
+    words: int  # how many pattern words matched: 0 for a verb's default code
+
+
+def _forms(token: Token) -> set[str]:
+    return {token.lower_, token.lemma_.lower()}
+
+
+def _word_matches(word: str, token: Token, lex: Lexicon) -> bool:
+    forms = _forms(token)
+    if word.startswith("&"):
+        members = lex.synsets.get(word[1:], set())
+        return bool(forms & members) or any(f.rstrip("s") in members for f in forms)
+    return word in forms or (word.endswith("s") and word[:-1] in forms)
+
+
+def _in_order(words: list[str], tokens: list[Token], lex: Lexicon) -> bool:
+    position = 0
+    for word in words:
+        while position < len(tokens) and not _word_matches(word, tokens[position], lex):
+            position += 1
+        if position == len(tokens):
+            return False
+        position += 1
+    return True
+
+
+def _particles_follow(rest: list[str], verb: Token) -> bool:
+    following = [t.lower_ for t in verb.doc[verb.i + 1: verb.i + 1 + len(rest) + 2]]
+    attached = {c.lower_ for c in verb.children if c.dep_ in {"prt", "prep"}}
+    return all(word in attached or word in following for word in rest)
+
+
+def match_verb(verb: Token, lex: Lexicon, window: int = 14) -> VerbMatch | None:
+    """The CAMEO code this verb carries here, or None when it codes no event."""
+    entries = lex.verbs.get(verb.lower_) or lex.verbs.get(verb.lemma_.lower())
+    if not entries:
+        return None
+    with_particles = [e for e in entries if e["rest"] and _particles_follow(e["rest"], verb)]
+    plain = [e for e in entries if not e["rest"]]
+    chosen = (with_particles or plain or [None])[0]
+    if chosen is None:
+        return None
+    block = lex.blocks.get(chosen["block"], {"code": "---", "patterns": []})
+    lemma = verb.lemma_.lower()
+    subtree = sorted(verb.subtree, key=lambda t: t.i)
+    after = [t for t in subtree if verb.i < t.i <= verb.i + window]
+    before = [t for t in verb.doc[max(verb.sent.start, verb.i - 6): verb.i]]
+    best: tuple[float, str] | None = None
+    for pattern in block["patterns"]:
+        if not pattern["post"] and not pattern["pre"]:
+            continue
+        if not _in_order(pattern["post"], after, lex) or not _in_order(pattern["pre"], before, lex):
+            continue
+        score = len(pattern["post"]) + len(pattern["pre"]) + (0.5 if lemma in pattern["verbs"] else 0.0)
+        if best is None or score > best[0]:
+            best = (score, pattern["code"])
+    if best is not None:
+        code, words = best[1], int(best[0])
+    else:
+        code, words = chosen["code"] or block["code"], 0
+    if not code or not code[0].isdigit():
+        return None
+    return VerbMatch(code, verb, words)
+
+
+def match_nominal(noun: Token, lex: Lexicon) -> VerbMatch | None:
+    """An event named by a noun ("the deployment of troops", "an emergency meeting")."""
+    for key in (f"{noun.doc[noun.i - 1].lower_} {noun.lower_}" if noun.i else None, noun.lemma_.lower(), noun.lower_):
+        if key and key in lex.nominals:
+            return VerbMatch(lex.nominals[key], noun, 0)
+    return None
