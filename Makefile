@@ -18,12 +18,14 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/clean.py
 	$(BIN)/python benchmarks/dedup.py
 	$(BIN)/python benchmarks/stories.py
+	$(BIN)/python benchmarks/events.py
 
 # What CI runs: every benchmark on a small slice, checked against the floors in benchmarks/floors.json.
 bench-smoke: $(STAMP)
 	$(BIN)/python benchmarks/clean.py --smoke
 	$(BIN)/python benchmarks/dedup.py --smoke
 	$(BIN)/python benchmarks/stories.py --smoke
+	$(BIN)/python benchmarks/events.py --smoke
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -301,6 +301,116 @@ def _show_story(members, facts) -> None:
             out.print(f"  – {sentence}", highlight=False)
 
 
+@app.command("code")
+def code_cli(
+    input_file: Annotated[Optional[Path], typer.Argument(help="JSONL ({id, text, date?}) or plain lines; default stdin")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON line per input, in order (the contract)")] = False,
+    stored: Annotated[bool, typer.Option("--stored", help="Code stored articles not coded yet (resumable back-fill)")] = False,
+    db: DbOption = None,
+) -> None:
+    """Code events: who did what to whom (PLOVER), how sure (modality), on whose word (quotes)."""
+    from redline.events import Coder
+
+    if stored:
+        _code_stored(db)
+        return
+    try:
+        lines = (input_file.read_text(encoding="utf-8") if input_file else sys.stdin.read()).splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        _fail(ReadError(f"{input_file or 'stdin'}: cannot read ({exc})"))
+    rows = [_code_input(line, number) for number, line in enumerate(lines, start=1) if line.strip()]
+    coder = Coder()
+    good = [r for r in rows if "error" not in r]
+    coded = iter(coder.code_many((r["text"], r.get("date"), str(r["id"])) for r in good))
+    for row in rows:
+        if "error" in row:
+            result = {"id": row["id"], "events": [], "error": row["error"]}
+        else:
+            found = next(coded)
+            result = {"id": row["id"], **found.to_json()}
+        if as_json:
+            sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+        else:
+            _show_events(result)
+
+
+def _code_input(line: str, number: int) -> dict:
+    """A JSONL record {id, text, date?}, or a plain line of text (its id is its line number)."""
+    stripped = line.strip()
+    if not stripped.startswith("{"):
+        return {"id": str(number), "text": stripped}
+    try:
+        row = json.loads(stripped)
+    except json.JSONDecodeError as exc:
+        return {"id": str(number), "error": f"line {number}: not valid JSON ({exc.msg})"}
+    if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+        return {"id": str(row.get("id", number)) if isinstance(row, dict) else str(number),
+                "error": f"line {number}: a record needs a \"text\" string"}
+    return {"id": row.get("id", str(number)), "text": row["text"], "date": row.get("date")}
+
+
+def _code_stored(db: str | None) -> None:
+    from redline.pipeline import code_stored
+
+    store = _open_store(db)
+    with Progress(TextColumn("coding"), BarColumn(), TextColumn("{task.completed} articles"),
+                  TimeElapsedColumn(), console=err, transient=True) as progress:
+        task = progress.add_task("code", total=None)
+        articles, found = code_stored(store, on_batch=lambda n, e: progress.advance(task, n))
+    out.print(f"coded {articles} articles: {found} events")
+
+
+def _party_text(parties: list[dict]) -> str:
+    return ", ".join(f"{p['code'] or '?'}{'/' + p['sector'] if p['sector'] else ''}" for p in parties) or "—"
+
+
+def _show_events(result: dict) -> None:
+    if result.get("error"):
+        err.print(f"[red]{result['id']}[/red]: {result['error']}", highlight=False)
+        return
+    table = Table("event", "actor", "recipient", "modality", "quantities", "evidence", title=f"{result['id']}")
+    for e in result["events"]:
+        modality = e["modality"] + (" (hearsay)" if e.get("hearsay") else "")
+        if e["condition"]:
+            modality += f": {e['condition']}"
+        quantities = "; ".join(q["text"] for q in e["quantities"])
+        table.add_row(f"{e['event']}{' ' + e['mode'] if e['mode'] else ''}", _party_text(e["actor"]),
+                      _party_text(e["recipient"]), modality, quantities, e["evidence"]["sentence"][:160])
+    out.print(table)
+
+
+@app.command("events")
+def events_cli(
+    event: Annotated[Optional[str], typer.Option(help="PLOVER type, e.g. AID")] = None,
+    actor: Annotated[Optional[str], typer.Option(help="Actor code, e.g. PRK")] = None,
+    recipient: Annotated[Optional[str], typer.Option(help="Recipient code, e.g. RUS")] = None,
+    modality: Annotated[Optional[str], typer.Option(help="asserted, reported, planned, considered, …")] = None,
+    since: Annotated[Optional[str], typer.Option(help="Only events on or after this date (YYYY-MM-DD)")] = None,
+    limit: Annotated[int, typer.Option(help="How many, newest articles first")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON line per event")] = False,
+    db: DbOption = None,
+) -> None:
+    """List stored events, filtered."""
+    from redline.records import MODALITIES
+
+    if modality and modality.lower() not in MODALITIES:
+        _fail(RedlineError(f"unknown modality {modality!r}; known: {', '.join(MODALITIES)}"))
+    store = _open_store(db)
+    found = store.events(limit=limit, event=event, actor=actor, recipient=recipient, modality=modality, since=since)
+    if as_json:
+        for row in found:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return
+    table = Table("event", "actor", "recipient", "modality", "quantities", "outlet", "evidence",
+                  title=f"{len(found)} events")
+    for e in found:
+        modality_text = e["modality"] + (" (hearsay)" if e["hearsay"] else "")
+        table.add_row(f"{e['event']}{' ' + e['mode'] if e['mode'] else ''}", _party_text(e["actor"]),
+                      _party_text(e["recipient"]), modality_text, "; ".join(q["text"] for q in e["quantities"]),
+                      e["outlet"] or "—", e["evidence"]["sentence"][:140])
+    out.print(table)
+
+
 def _examples_folder() -> Path | None:
     for candidate in (Path.cwd() / "examples", Path(__file__).resolve().parents[2] / "examples"):
         if candidate.is_dir():
@@ -339,6 +449,14 @@ def demo_cli(
         out.print(f"\n[bold]Story[/bold] {story['id']}: {len(members)} reports from {len(outlets)} outlets "
                   f"({sum(outlets.values())} independent)", highlight=False)
         _show_story(members, unique_facts(members, embed=_sentence_embedder()))
+    found_events = store.events(limit=None)
+    out.print(f"\n[bold]Events[/bold]: {len(found_events)} coded")
+    for e in found_events:
+        modality = e["modality"] + (" (hearsay)" if e["hearsay"] else "")
+        quantities = "; ".join(q["text"] for q in e["quantities"])
+        out.print(f"  {e['event']:<10} {_party_text(e['actor'])} → {_party_text(e['recipient'])}  [{modality}]"
+                  f"{'  ' + quantities if quantities else ''}  — {e['outlet']}: “{e['evidence']['sentence'][:90]}…”",
+                  highlight=False)
 
 
 if __name__ == "__main__":

@@ -77,21 +77,27 @@ def run_ingest(
         on_error(error)
     batch: list[RawItem | ItemError] = []
     grouper = None  # made when the first new article arrives: replaying the store costs seconds
+    coder = None  # likewise: loading the parser costs a second
     with ingest.Fetcher(settings) as fetcher, _cleaner(workers, settings) as clean_all:
 
         def flush() -> None:
-            nonlocal grouper
+            nonlocal grouper, coder
             outcomes = _outcomes(batch, clean_all(batch), store, summary, on_error)
             if group and grouper is None and any(o.article for o in outcomes):
                 grouper = _grouper(store, settings)
             grouped = _group(outcomes, grouper, store) if grouper is not None else None
-            for outcome, status in zip(outcomes, store.write(outcomes)):
+            statuses = store.write(outcomes)
+            for outcome, status in zip(outcomes, statuses):
                 setattr(summary, status, getattr(summary, status) + 1)
                 if status == "stored":
                     summary.copies += bool(outcome.article.duplicate_of)
                     summary.derived += bool(outcome.article.derived_from)
             if grouped:
                 store.save_stories(*grouped)
+            new = [o.article for o, status in zip(outcomes, statuses) if status == "stored"]
+            if settings.code_events and new:
+                coder = coder or _coder()
+                code_articles(new, store, coder)
             batch.clear()
 
         try:
@@ -108,6 +114,41 @@ def run_ingest(
         finally:
             flush()  # an interrupt still keeps every item read so far
     return summary
+
+
+def _coder():
+    from redline.events import Coder
+
+    return Coder()
+
+
+def code_articles(found: list[Article], store: Store, coder) -> int:
+    """Code events in articles and store them; copies of an earlier article are not new evidence: skipped."""
+    from redline.events import CODER_VERSION
+
+    originals = [a for a in found if not a.duplicate_of]
+    coded = coder.code_many((a.text, a.published, a.id) for a in originals)
+    results = [(a.id, [e.to_json() for e in c.events]) for a, c in zip(originals, coded)]
+    store.save_events(results, CODER_VERSION)
+    return sum(len(events) for _, events in results)
+
+
+def code_stored(store: Store, *, batch_size: int = 50, on_batch: Callable[[int, int], None] = lambda n, e: None,
+                coder=None) -> tuple[int, int]:
+    """Back-fill: code every stored article the current coder has not read, a batch per transaction, so an
+    interrupted run resumes where it stopped. Returns (articles, events)."""
+    from redline.events import CODER_VERSION
+
+    coder = coder or _coder()
+    total_articles = total_events = 0
+    while True:
+        batch = store.uncoded_articles(batch_size, CODER_VERSION)
+        if not batch:
+            return total_articles, total_events
+        found = code_articles(batch, store, coder)
+        total_articles += len(batch)
+        total_events += found
+        on_batch(len(batch), found)
 
 
 def _grouper(store: Store, settings: Settings):

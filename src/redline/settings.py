@@ -35,6 +35,8 @@ class Settings:
     story_embeddings: bool = True
     # Articles replayed from the store when a run starts, so that it continues the last run's stories.
     story_memory: int = 5000
+    # Code events (PLOVER, modality, quotes) as articles are stored; off, `redline code --stored` does it later.
+    code_events: bool = True
 
     @classmethod
     def load(cls, config_path: str | Path | None = None, env: dict | None = None, **overrides) -> "Settings":

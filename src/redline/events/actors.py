@@ -21,8 +21,9 @@ from redline.records import Party
 # Children that start a clause of their own: their words do not describe the party.
 CLAUSES = {"relcl", "acl", "advcl", "ccomp", "xcomp", "csubj", "parataxis", "punct", "cc", "conj", "prep_of_event"}
 FIRST_PERSON = {"we", "us", "our", "i", "me"}
-# Unnamed officials belong to the government the article is about; unnamed troops or rebels may be anyone's.
-HOME_SECTORS = {"GOV", "LEG", "JUD"}
+# Unnamed officials, students or police belong to the country the article is about; unnamed troops, rebels,
+# spies or international bodies may be anyone's.
+FOREIGN_PRONE = {"MIL", "REB", "UAF", "SPY", "CRM", "IGO", "NGO", "MNC", "INS"}
 
 
 @dataclass
@@ -131,10 +132,13 @@ def conjuncts(head: Token) -> list[Token]:
     return [head, *[c for c in head.conjuncts if c.i > head.i and c.pos_ in {"NOUN", "PROPN", "PRON"}]]
 
 
-def resolve(tokens: list[Token], doc_actors: DocumentActors, lex: Lexicon) -> Party | None:
-    """One party from a phrase's words, or None when it names no one redline can code."""
+def resolve(tokens: list[Token], doc_actors: DocumentActors, lex: Lexicon, use_home: bool = True) -> Party | None:
+    """One party from a phrase's words, or None when it names no one redline can code. With `use_home`, an
+    unnamed official takes the article's country."""
     if not tokens:
         return None
+    while len(tokens) > 1 and (tokens[0].pos_ in {"ADP", "PUNCT", "CCONJ"}):
+        tokens = tokens[1:]  # "to Ukraine" → "Ukraine"
     indices = {t.i for t in tokens}
     text = tokens[0].doc[tokens[0].i: tokens[-1].i + 1].text
     if len(text) > 120:
@@ -150,7 +154,7 @@ def resolve(tokens: list[Token], doc_actors: DocumentActors, lex: Lexicon) -> Pa
             sector = sector or "GOV"  # "Pyongyang has dispatched …": the capital acts for its government
         if code:
             break
-    if code is None and sector in HOME_SECTORS:
+    if code is None and sector and sector not in FOREIGN_PRONE and use_home:
         code = doc_actors.home  # "a senior official", "the presidential office": the article's government
     if code is None and tokens[0].lower_ in FIRST_PERSON and len(tokens) == 1:
         return None  # resolved later from the speaker, when there is one

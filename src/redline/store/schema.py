@@ -112,3 +112,44 @@ story_merges = Table(
     Column("into_story", String(64), nullable=False),
     Column("merged_at", UTCDateTime, nullable=False),
 )
+
+# Events coded from articles: one row per event, in the article's reading order, with its evidence offsets.
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", String(32), ForeignKey("articles.id"), nullable=False),
+    Column("seq", Integer, nullable=False),  # the event's place in its article
+    Column("event", String(16), nullable=False),  # PLOVER type
+    Column("mode", String(32)),
+    Column("context", JSON, nullable=False),
+    Column("actor", JSON, nullable=False),  # [{text, code, sector}]
+    Column("recipient", JSON, nullable=False),
+    Column("actor_codes", Text, nullable=False),  # " KOR PRK ": the codes, for filtering with LIKE
+    Column("recipient_codes", Text, nullable=False),
+    Column("modality", String(16), nullable=False),
+    Column("condition", Text),
+    Column("quantities", JSON, nullable=False),
+    Column("quote", JSON),
+    Column("cameo", String(8), nullable=False),
+    Column("sentence", Text, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("trigger", Text),
+    Column("hearsay", Integer, nullable=False),
+    Column("future", Integer, nullable=False),
+    Column("place", JSON),
+    Column("date", String(10)),
+    Index("ix_events_article", "article_id", "seq", unique=True),
+    Index("ix_events_type", "event"),
+)
+
+# Which articles the coder has read (with or without events), and with which coder: resumable back-fills.
+coded_articles = Table(
+    "coded_articles",
+    metadata,
+    Column("article_id", String(32), ForeignKey("articles.id"), primary_key=True),
+    Column("coder", Text, nullable=False),
+    Column("events", Integer, nullable=False),
+    Column("coded_at", UTCDateTime, nullable=False),
+)

@@ -1,0 +1,181 @@
+"""The event coder on the seeds (acceptance), on sentences that each exercise one reading, and through the CLI."""
+
+import dataclasses
+import json
+
+import pytest
+from conftest import DONGA_SEED, KOREAPRO_SEED
+from test_cli import redline
+
+from redline.clean import clean_item
+from redline.events import Coder
+from redline.ingest import Document, read
+from redline.pipeline import code_stored, run_ingest
+from redline.records import MODALITIES
+from redline.settings import Settings
+
+CODE_KEYS = ["event", "mode", "context", "actor", "recipient", "modality", "condition", "quantities", "quote",
+             "cameo", "evidence"]
+
+
+@pytest.fixture(scope="module")
+def coder():
+    return Coder()
+
+
+def _seed_events(coder, path):
+    item = next(read(Document(str(path)), settings=Settings()))
+    article = clean_item(item).article
+    coded = coder.code(article.text, article.published or "2024-10-23", article.id)
+    return article, coded
+
+
+def _codes(parties):
+    return {p.code for p in parties}
+
+
+@pytest.fixture(scope="module")
+def donga(coder):
+    return _seed_events(coder, DONGA_SEED)
+
+
+@pytest.fixture(scope="module")
+def koreapro(coder):
+    return _seed_events(coder, KOREAPRO_SEED)
+
+
+def test_seed_north_korean_troops_to_russia_reported_with_their_number(donga):
+    article, coded = donga
+    sent = [e for e in coded.events if e.event in {"AID", "MOBILIZE"} and "PRK" in _codes(e.actor)
+            and "RUS" in _codes(e.recipient) and e.quantities]
+    assert sent, "North Korea → Russia, troops sent"
+    event = sent[0]
+    assert event.modality == "reported" and event.hearsay
+    assert (event.quantities[0].value, event.quantities[0].unit, event.quantities[0].what) == (1500, "troops", "PRK")
+    # The evidence points into the article's text.
+    assert article.text[event.evidence.start:event.evidence.end] == event.evidence.sentence
+    assert "dispatched 1,500 elite troops" in event.evidence.sentence
+
+
+def test_seed_weapons_for_ukraine_considered_and_conditional_with_its_condition(donga, koreapro):
+    for _, coded in (donga, koreapro):
+        support = [e for e in coded.events if e.event == "AID" and "KOR" in _codes(e.actor)
+                   and "UKR" in _codes(e.recipient)]
+        assert any(e.modality == "considered" for e in support)
+    _, coded = donga
+    red_line = [e for e in coded.events if e.modality == "conditional" and "KOR" in _codes(e.actor)]
+    assert red_line and red_line[0].condition == "If we believe the threshold is crossed"
+    assert red_line[0].event == "AID" and red_line[0].quote.speaker.role == "senior official"
+
+
+def test_seed_emergency_nsc_meeting_monitoring_team_and_expected_us_statement(donga, koreapro):
+    _, coded = donga
+    meetings = [e for e in coded.events if e.event == "CONSULT" and "KOR" in _codes(e.actor)]
+    assert any("National Security Council" in e.evidence.sentence for e in meetings)
+    team = [e for e in coded.events if "monitoring team" in e.evidence.sentence and "UKR" in _codes(e.recipient)]
+    assert team and team[0].modality == "considered" and team[0].hearsay
+    statement = [e for e in coded.events if e.event == "STATEMENT" and "USA" in _codes(e.actor)]
+    assert statement and statement[0].modality == "expected" and statement[0].future
+    _, coded = koreapro
+    planned = [e for e in coded.events if "monitoring team" in e.evidence.sentence and "UKR" in _codes(e.recipient)]
+    assert planned and planned[0].modality == "planned" and planned[0].future
+
+
+def test_seed_russian_technology_to_north_korea_is_feared_not_asserted(donga):
+    _, coded = donga
+    transfers = [e for e in coded.events if "RUS" in _codes(e.actor) and "PRK" in _codes(e.recipient)]
+    assert transfers
+    assert all(e.modality in {"feared", "conditional", "considered"} for e in transfers)
+
+
+def test_seed_quotes_with_their_speakers(donga):
+    _, coded = donga
+    direct = [q for q in coded.quotes if q.direct]
+    watching = next(q for q in direct if q.text.startswith("We are watching the situation closely"))
+    assert watching.speaker.role == "senior official"
+    assert watching.speaker.organisation == "presidential office" and watching.speaker.country == "KOR"
+    reviewing = next(q for q in direct if q.text.startswith("We are comprehensively reviewing"))
+    assert reviewing.speaker.name == "Kim Tae-hyo"
+    assert reviewing.speaker.role == "first deputy director"
+    assert reviewing.speaker.organisation == "the National Security Office"
+
+
+@pytest.mark.parametrize("text, modality, extra", [
+    ("North Korea has reportedly sent 3,000 troops to Russia.", "reported", {"hearsay": True}),
+    ("Seoul plans to send a monitoring team to Ukraine.", "planned", {"future": True}),
+    ("Moscow denied that it had sent troops to Belarus.", "denied", {}),
+    ("China did not send troops to Myanmar.", "negated", {}),
+    ("Officials fear that Russia could transfer satellite technology to North Korea.", "feared", {}),
+    ("Seoul may send weapons to Ukraine if the threshold is crossed.", "conditional",
+     {"condition": "if the threshold is crossed"}),
+])
+def test_modality_of_one_sentence(coder, text, modality, extra):
+    event = coder.code(text, "2024-10-23").events[0]
+    assert event.event == "AID"
+    assert event.modality == modality
+    for key, value in extra.items():
+        assert getattr(event, key) == value
+
+
+def test_quantities_ranges_approximations_and_owners(coder):
+    event = coder.code("Between 10,000 and 12,000 North Korean soldiers were deployed to Russia.").events[0]
+    quantity = event.quantities[0]
+    assert (quantity.low, quantity.high, quantity.unit, quantity.what) == (10_000, 12_000, "soldier", "PRK")
+    event = coder.code("The United Nations will provide nearly 25,000 tons of food aid to Liberia.").events[0]
+    assert event.quantities[0].approximate and event.quantities[0].value == 25_000
+
+
+def test_metonyms_relative_dates_and_places(coder):
+    event = coder.code("The Kremlin accused Ukraine on Tuesday of attacking civilians.", "2024-10-23").events[0]
+    assert (event.event, event.actor[0].code, event.actor[0].sector) == ("ACCUSE", "RUS", "GOV")
+    assert event.date == "2024-10-22"  # the Tuesday before a Wednesday article
+    event = coder.code("Thousands of students protested against the government in Belgrade on Sunday.").events[0]
+    assert event.event == "PROTEST" and event.place.text == "Belgrade" and event.place.code == "SRB"
+    assert event.date is None  # no article date: "Sunday" is not guessed
+
+
+def test_a_sentence_without_a_political_event_codes_nothing(coder):
+    assert coder.code("The weather was mild and the markets were quiet.").events == []
+
+
+def test_code_json_contract_in_input_order_with_errors_in_place(tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join([
+        json.dumps({"id": "a", "text": "North Korea has sent 1,500 troops to Russia.", "date": "2024-10-23"}),
+        "{not json",
+        "Iran threatened to attack Israel.",
+        json.dumps({"id": "d", "body": "no text field"}),
+    ]) + "\n")
+    result = redline("code", "--json", source)
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["id"] for r in rows] == ["a", "2", "3", "d"]
+    first = rows[0]["events"][0]
+    assert list(first)[: len(CODE_KEYS)] == CODE_KEYS
+    assert first["event"] == "AID" and first["quantities"][0]["value"] == 1500
+    assert "not valid JSON" in rows[1]["error"] and rows[1]["events"] == []
+    assert rows[2]["events"][0]["event"] == "THREATEN"
+    assert "needs a \"text\"" in rows[3]["error"]
+    assert all(e["modality"] in MODALITIES for r in rows for e in r["events"])
+
+
+def test_ingest_codes_events_and_events_command_filters_them(tmp_path):
+    db = f"sqlite:///{tmp_path / 'r.db'}"
+    assert redline("ingest", DONGA_SEED, KOREAPRO_SEED, env_db=db).returncode == 0
+    result = redline("events", "--actor", "PRK", "--recipient", "RUS", "--json", env_db=db)
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert rows and all("PRK" in {p["code"] for p in r["actor"]} for r in rows)
+    assert any(q["value"] == 1500 for r in rows for q in r["quantities"])
+    assert {r["outlet"] for r in rows} <= {"The Dong-A Ilbo", "Korea Pro (Korea Risk Group)"}
+    result = redline("events", "--modality", "sure", env_db=db)
+    assert result.returncode == 1 and "unknown modality" in result.stderr
+
+
+def test_back_fill_codes_what_ingest_did_not_and_resumes(store, settings, tmp_path):
+    no_coding = dataclasses.replace(settings, code_events=False)
+    run_ingest([str(DONGA_SEED), str(KOREAPRO_SEED)], store, settings=no_coding, group=False)
+    assert store.counts()["events"] == 0
+    articles, found = code_stored(store, batch_size=1)
+    assert articles == 2 and found == store.counts()["events"] > 0
+    assert code_stored(store) == (0, 0)  # nothing left: a re-run reads nothing again
