@@ -60,6 +60,8 @@ def find_names(doc: Doc, lex: Lexicon, on: date | None = None) -> list[NameMatch
             key = name_key(span.text)
             capital = key in lex.capitals
             code = lex.actor_code(key, on) or (lex.capitals[key] if capital else None)
+            if code is None and key.endswith("s"):  # "Albanians", "Serbs": the demonym's plural
+                code = lex.actor_code(key[:-1], on)
             if code:
                 found = NameMatch(i, i + n, key, code, capital)
                 break

@@ -33,6 +33,8 @@ RECIPIENT_PREPS = ("to", "with", "against", "on", "toward", "towards", "into", "
 # Moving troops or arms: to another country's side it is military aid (AID), at home a show of force.
 TROOP_MOVES = {"send", "dispatch", "despatch", "deploy", "station", "deployment", "transfer", "supply", "provide",
                "deliver", "ship"}
+# Frames that are events in their own right when what they govern codes nothing.
+SELF_CODING_FRAMES = {"threatened", "planned", "denied"}
 # A conflictual act under a threat frame becomes the matching CAMEO threat.
 THREAT_CODES = {"ASSAULT": "138", "MOBILIZE": "138", "COERCE": "1384", "SANCTION": "1312", "PROTEST": "133"}
 STATEMENT_NOUNS = {"statement", "announcement", "declaration"}
@@ -231,8 +233,26 @@ class Coder:
             event = self._event(found, sent, actors, quotes, quantities, on, article_id)
             if event is not None:
                 events.append((0 if trigger.pos_ == "VERB" else 1, _depth(trigger), event))
+        if not events:
+            events = self._frame_events(sent, actors, quotes, quantities, on, article_id)
         events.sort(key=lambda e: (e[0], e[1]))
         return [e for _, _, e in events]
+
+    def _frame_events(self, sent, actors, quotes, quantities, on, article_id) -> list[tuple[int, int, Event]]:
+        """When nothing a frame governs codes ("Hamas threatened to resume …"), the frame verb itself is the
+        event, as the verb dictionary reads it (THREATEN, AGREE to prepare …); considering or fearing is not."""
+        found = []
+        for token in sent:
+            if token.pos_ != "VERB" or self.lex.frames.get(token.lemma_.lower()) not in SELF_CODING_FRAMES:
+                continue
+            match = match_verb(token, self.lex)
+            if match is not None:
+                event = self._event(match, sent, actors, quotes, quantities, on, article_id)
+                if event is not None:
+                    event.modality = "conditional" if event.condition else (
+                        "reported" if event.hearsay else "asserted")
+                    found.append((0, _depth(token), event))
+        return found
 
     def _event(self, found: VerbMatch, sent: Span, actors: DocumentActors, quotes: list[Quote],
                quantities: list[tuple[Quantity, Token | None]], on: date | None,

@@ -55,6 +55,7 @@ class Lexicon:
         self.frames: dict[str, str] = {k: v for k, v in own["frames"].items() if not k.startswith("_")}
         self.nominals: dict[str, str] = {k: v for k, v in own["nominals"].items() if not k.startswith("_")}
         self.military_objects: set[str] = set(own["military_objects"])
+        self.verb_codes: dict[str, str] = {k: v for k, v in own["verb_codes"].items() if not k.startswith("_")}
         self.max_name_words = 8
 
     # ---- names ----

@@ -77,7 +77,7 @@ def match_verb(verb: Token, lex: Lexicon, window: int = 14) -> VerbMatch | None:
     if best is not None:
         code, words = best[1], int(best[0])
     else:
-        code, words = chosen["code"] or block["code"], 0
+        code, words = lex.verb_codes.get(lemma) or chosen["code"] or block["code"], 0
     if not code or not code[0].isdigit():
         return None
     return VerbMatch(code, verb, words)
