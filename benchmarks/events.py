@@ -22,7 +22,9 @@ from common import EVAL, Timer, finish, peak_rss_mb
 
 from redline.events import Coder
 
-LEGACY_CODES = {"JAP": "JPN", "ROM": "ROU", "ZAR": "COD", "TMP": "TLS", "BUR": "MMR"}
+# The gold's legacy spellings, mapped for scoring (the gold itself is never edited).
+LEGACY_CODES = {"JAP": "JPN", "ROM": "ROU", "ZAR": "COD", "TMP": "TLS", "BUR": "MMR", "ITL": "ITA", "VTN": "VNM",
+                "ANG": "AGO", "YUG": "SRB", "USR": "RUS", "KSV": "XKX"}
 SMOKE_SENTENCES = 60
 SMOKE_ARTICLES = 20
 

@@ -2,8 +2,8 @@
 
     python scripts/build_event_dictionaries.py [../shared/reference]
 
-Reads PETRARCH2's CAMEO verb patterns, actor and agent dictionaries (MIT) and PLOVER's CAMEO→PLOVER table
-(CC BY-SA 4.0) and writes compact JSON into src/redline/events/data/. The outputs are committed, so the package
+Reads PETRARCH2's CAMEO verb patterns, actor and agent dictionaries (MIT), PLOVER's CAMEO→PLOVER table
+(CC BY-SA 4.0) and pycountry's ISO 3166 names and writes compact JSON into src/redline/events/data/. The outputs are committed, so the package
 never needs the reference folder at run time; rerun this when the references change. redline's own additions
 live beside the outputs in files written by hand (verbs_redline.txt, places.json) and are not touched here.
 """
@@ -234,6 +234,17 @@ def read_agents(path: Path) -> dict[str, str]:
     return agents
 
 
+def add_pycountry(actors: dict[str, list]) -> None:
+    """ISO 3166 names (short, official, common) for countries the PETRARCH files spell otherwise or lack."""
+    import pycountry
+
+    for country in pycountry.countries:
+        for attribute in ("name", "official_name", "common_name"):
+            name = getattr(country, attribute, None)
+            if name:
+                actors.setdefault(_words(name), [[country.alpha_3, None, None]])
+
+
 # ---- CAMEO → PLOVER ------------------------------------------------------------------------------
 
 
@@ -263,6 +274,7 @@ def main(reference: Path) -> None:
     for name in ("Phoenix.Countries.actors.txt", "Phoenix.International.actors.txt",
                  "Phoenix.MilNonState.actors.txt"):
         read_actors(petrarch / name, actors)
+    add_pycountry(actors)
     agents = read_agents(petrarch / "Phoenix.agents.txt")
     plover = read_cameo_plover(reference / "plover" / "CAMEO2PLOVER-2021.txt")
     outputs = {"verbs.json": verbs, "actors.json": actors, "agents.json": agents, "cameo_plover.json": plover}

@@ -59,13 +59,14 @@ def test_seed_north_korean_troops_to_russia_reported_with_their_number(donga):
 
 def test_seed_weapons_for_ukraine_considered_and_conditional_with_its_condition(donga, koreapro):
     for _, coded in (donga, koreapro):
-        support = [e for e in coded.events if e.event == "AID" and "KOR" in _codes(e.actor)
+        support = [e for e in coded.events if e.action == "AID" and "KOR" in _codes(e.actor)
                    and "UKR" in _codes(e.recipient)]
         assert any(e.modality == "considered" for e in support)
     _, coded = donga
     red_line = [e for e in coded.events if e.modality == "conditional" and "KOR" in _codes(e.actor)]
     assert red_line and red_line[0].condition == "If we believe the threshold is crossed"
-    assert red_line[0].event == "AID" and red_line[0].quote.speaker.role == "senior official"
+    assert red_line[0].action == "AID" and red_line[0].event == "AGREE"
+    assert red_line[0].quote.speaker.role == "senior official"
 
 
 def test_seed_emergency_nsc_meeting_monitoring_team_and_expected_us_statement(donga, koreapro):
@@ -111,7 +112,9 @@ def test_seed_quotes_with_their_speakers(donga):
 ])
 def test_modality_of_one_sentence(coder, text, modality, extra):
     event = coder.code(text, "2024-10-23").events[0]
-    assert event.event == "AID"
+    assert event.action == "AID"
+    # PLOVER codes a committed intention to help as AGREE; reports, denials, fears and negations keep the act.
+    assert event.event == ("AGREE" if modality in {"planned", "conditional"} else "AID")
     assert event.modality == modality
     for key, value in extra.items():
         assert getattr(event, key) == value

@@ -186,6 +186,7 @@ class Event:
     future: bool = False  # PLOVER's auxiliary mode: it has not happened yet
     place: Party | None = None
     date: str | None = None  # ISO date, relative dates resolved against the article's date
+    action: str | None = None  # the act itself when PLOVER codes the intention: AID for "plans to send troops"
 
     def to_json(self) -> dict:
         """The `redline code --json` event contract: keep these keys; add fields only after them."""
@@ -193,5 +194,5 @@ class Event:
         ordered = {key: data[key] for key in (
             "event", "mode", "context", "actor", "recipient", "modality", "condition",
             "quantities", "quote", "cameo", "evidence")}
-        ordered.update({key: data[key] for key in ("hearsay", "future", "place", "date")})
+        ordered.update({key: data[key] for key in ("hearsay", "future", "place", "date", "action")})
         return ordered

@@ -74,7 +74,7 @@ def find_names(doc: Doc, lex: Lexicon, on: date | None = None) -> list[NameMatch
 
 
 def _countries(matches: list[NameMatch]) -> list[str]:
-    return [split_code(m.code)[0] for m in matches if m.code]
+    return [c for c in (split_code(m.code)[0] for m in matches if m.code) if c]
 
 
 def read_document(doc: Doc, lex: Lexicon, on: date | None = None) -> DocumentActors:
@@ -91,7 +91,7 @@ def _home_country(doc: Doc, names: list[NameMatch], lex: Lexicon) -> str | None:
         if token.pos_ in {"NOUN", "PROPN"} and _sector_of([token], lex) == "GOV":
             for child in token.subtree:
                 match = by_token.get(child.i)
-                if match and split_code(match.code)[0].isalpha():
+                if match and split_code(match.code)[0]:
                     return split_code(match.code)[0]
             break
     first = next(iter(doc.sents), None)
@@ -99,7 +99,7 @@ def _home_country(doc: Doc, names: list[NameMatch], lex: Lexicon) -> str | None:
         for token in first:
             if token.dep_ in {"nsubj", "nsubjpass"} and token.head.dep_ == "ROOT":
                 for child in token.subtree:
-                    if child.i in by_token:
+                    if child.i in by_token and split_code(by_token[child.i].code)[0]:
                         return split_code(by_token[child.i].code)[0]
     counts = Counter(_countries(names))
     return counts.most_common(1)[0][0] if counts else None

@@ -35,6 +35,15 @@ TROOP_MOVES = {"send", "dispatch", "despatch", "deploy", "station", "deployment"
                "deliver", "ship"}
 # Frames that are events in their own right when what they govern codes nothing.
 SELF_CODING_FRAMES = {"threatened", "planned", "denied"}
+# Modalities that express the actor's intention (PLOVER codes the intention, not the act).
+INTENT_MODALITIES = {"planned", "considered", "conditional"}
+# Intent to cooperate, by act and context (CAMEO 03x).
+INTENT_CODES = {
+    "AID": {"": "033", "economic": "0331", "military": "0332", "humanitarian": "0333", "peacekeeping": "0334"},
+    "COOPERATE": {"": "031", "economic": "0311", "military": "0312", "legal": "0313", "intelligence": "0314"},
+    "CONSULT": {"": "036"},
+    "SUPPORT": {"": "032"},
+}
 # A conflictual act under a threat frame becomes the matching CAMEO threat.
 THREAT_CODES = {"ASSAULT": "138", "MOBILIZE": "138", "COERCE": "1384", "SANCTION": "1312", "PROTEST": "133"}
 STATEMENT_NOUNS = {"statement", "announcement", "declaration"}
@@ -283,13 +292,8 @@ class Coder:
                 return None
             kind = (plover.event, plover.mode, plover.context)
         modality = read_modality(trigger, self.lex.frames)
-        if modality.modality == "threatened" and kind[0] in THREAT_CODES:
-            # PLOVER: "threatened to attack" is one THREATEN event, not a threatened ASSAULT; the threat was made.
-            cameo = THREAT_CODES[kind[0]]
-            plover = self.lex.plover(cameo)
-            kind = (plover.event, plover.mode, plover.context)
-            modality.modality = "conditional" if modality.condition else (
-                "reported" if modality.hearsay else "asserted")
+        action = kind[0]
+        kind, cameo = self._plover_reading(kind, cameo, modality)
         quote = quote_for(sent, trigger, quotes)
         event_quantities = self._quantities_for(trigger, quantities, actor, actors)
         return Event(
@@ -299,8 +303,30 @@ class Coder:
             evidence=Evidence(sentence=sent.text, start=sent.start_char, end=sent.end_char, trigger=trigger.text,
                               article_id=article_id),
             hearsay=modality.hearsay, future=modality.future, place=self._place(sent, trigger, actors),
-            date=_event_date(sent, trigger, on),
+            date=_event_date(sent, trigger, on), action=action,
         )
+
+    def _plover_reading(self, kind: tuple, cameo: str, modality) -> tuple[tuple, str]:
+        """PLOVER codes intentions and threats as events of their own (manual, AGREE, CONCEDE and THREATEN):
+        a cooperative act that is planned, considered, conditional or in the future is AGREE; a retreat yet to
+        come is CONCEDE; a conflictual act threatened, or announced for the future, is THREATEN. The act itself
+        stays in `action`. A feared or hypothetical act is left as it is: no one committed to it."""
+        event = kind[0]
+        intended = modality.modality in INTENT_MODALITIES or (modality.future and modality.modality == "asserted")
+        if modality.modality == "threatened" or (intended and event in THREAT_CODES):
+            new = THREAT_CODES.get(event)
+            if new is None:
+                return kind, cameo
+            modality.modality = "conditional" if modality.condition else (
+                "reported" if modality.hearsay else "asserted")
+        elif intended and event in INTENT_CODES:
+            new = INTENT_CODES[event].get(kind[2][0] if kind[2] else "", INTENT_CODES[event][""])
+        elif intended and event == "RETREAT":
+            new = "080"
+        else:
+            return kind, cameo
+        plover = self.lex.plover(new)
+        return (plover.event, plover.mode, plover.context or kind[2]), new
 
     def _troop_move(self, trigger: Token, cameo: str, actor_codes: set[str], recipient: list[Party]) -> str:
         """Troops sent to another country's side are military aid (AID); moved at home, a show of force."""

@@ -12,6 +12,8 @@ from datetime import date
 from functools import cache
 from importlib import resources
 
+import pycountry
+
 from redline.events.names import name_key
 
 # Sectors we report; longer CAMEO agent strings are cut to their first three letters.
@@ -55,6 +57,8 @@ class Lexicon:
         self.frames: dict[str, str] = {k: v for k, v in own["frames"].items() if not k.startswith("_")}
         self.nominals: dict[str, str] = {k: v for k, v in own["nominals"].items() if not k.startswith("_")}
         self.military_objects: set[str] = set(own["military_objects"])
+        self.legacy_codes: dict[str, str] = {k: v for k, v in own["legacy_codes"].items() if not k.startswith("_")}
+        self.country_codes: set[str] = {c.alpha_3 for c in pycountry.countries} | {"XKX"} | set(own["non_state_codes"])
         self.verb_codes: dict[str, str] = {k: v for k, v in own["verb_codes"].items() if not k.startswith("_")}
         self.max_name_words = 8
 
@@ -91,9 +95,14 @@ class Lexicon:
         return Plover(entry["event"], entry["mode"], tuple(c.replace("_", " ") for c in entry["context"]), cameo)
 
 
-def split_code(code: str) -> tuple[str, str | None]:
-    """'PRKGOV' → ('PRK', 'GOV'); 'IGOUNO' → ('IGO', None); 'PSEREBHMS' → ('PSE', 'REB')."""
+def split_code(code: str) -> tuple[str | None, str | None]:
+    """'PRKGOV' → ('PRK', 'GOV'); 'IGOUNO' → ('IGO', None); 'PSEREBHMS' → ('PSE', 'REB'); legacy codes to
+    ISO ('USRGOV' → 'RUS'); regions ('MEAREB') name no country: (None, 'REB')."""
+    lex = lexicon()
     country, rest = code[:3], code[3:]
+    country = lex.legacy_codes.get(country, country)
+    if country not in lex.country_codes:
+        country = None
     for i in range(0, len(rest), 3):
         if rest[i:i + 3] in SECTORS:
             return country, rest[i:i + 3]

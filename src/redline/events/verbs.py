@@ -52,7 +52,7 @@ def _particles_follow(rest: list[str], verb: Token) -> bool:
 
 def match_verb(verb: Token, lex: Lexicon, window: int = 14) -> VerbMatch | None:
     """The CAMEO code this verb carries here, or None when it codes no event."""
-    entries = lex.verbs.get(verb.lower_) or lex.verbs.get(verb.lemma_.lower())
+    entries = lex.verbs.get(verb.lemma_.lower()) or lex.verbs.get(verb.lower_)
     if not entries:
         return None
     with_particles = [e for e in entries if e["rest"] and _particles_follow(e["rest"], verb)]

@@ -358,7 +358,7 @@ def _event_row(article_id: str, seq: int, event: dict) -> dict:
         "quote": event["quote"], "cameo": event["cameo"], "sentence": evidence["sentence"],
         "start": evidence["start"], "end": evidence["end"], "trigger": evidence.get("trigger"),
         "hearsay": int(bool(event.get("hearsay"))), "future": int(bool(event.get("future"))),
-        "place": event.get("place"), "date": event.get("date"),
+        "place": event.get("place"), "date": event.get("date"), "action": event.get("action"),
     }
 
 
@@ -372,7 +372,7 @@ def _event_from(row) -> dict:
         "evidence": {"sentence": data["sentence"], "start": data["start"], "end": data["end"],
                      "trigger": data["trigger"], "article_id": data["article_id"]},
         "hearsay": bool(data["hearsay"]), "future": bool(data["future"]), "place": data["place"],
-        "date": data["date"], "id": data["id"], "article_id": data["article_id"], "outlet": data["outlet"],
+        "date": data["date"], "action": data["action"], "id": data["id"], "article_id": data["article_id"], "outlet": data["outlet"],
         "url": data["url"], "title": data["title"],
         "published": data["published"].isoformat() if data["published"] else None,
     }

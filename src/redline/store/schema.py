@@ -140,6 +140,7 @@ events = Table(
     Column("future", Integer, nullable=False),
     Column("place", JSON),
     Column("date", String(10)),
+    Column("action", String(16)),  # the act itself when the event is an intention (AGREE to AID)
     Index("ix_events_article", "article_id", "seq", unique=True),
     Index("ix_events_type", "event"),
 )

@@ -41,6 +41,7 @@ def upgrade() -> None:
         sa.Column("future", sa.Integer, nullable=False),
         sa.Column("place", sa.JSON),
         sa.Column("date", sa.String(10)),
+        sa.Column("action", sa.String(16)),
     )
     op.create_index("ix_events_article", "events", ["article_id", "seq"], unique=True)
     op.create_index("ix_events_type", "events", ["event"])
