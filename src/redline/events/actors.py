@@ -49,11 +49,13 @@ def find_names(doc: Doc, lex: Lexicon, on: date | None = None) -> list[NameMatch
     matches, i = [], 0
     while i < len(doc):
         token = doc[i]
-        if not token.text[:1].isupper():
+        first = name_key(token.text) if token.text[:1].isupper() else ""
+        longest = lex.name_starts.get(first.split(" ")[0], 0) if first else 0
+        if longest == 0 and not (first.endswith("s") and first[:-1] in lex.name_starts):
             i += 1
             continue
         found = None
-        for n in range(min(lex.max_name_words, len(doc) - i), 0, -1):
+        for n in range(min(max(longest, 1) + 1, lex.max_name_words, len(doc) - i), 0, -1):
             span = doc[i:i + n]
             if span[-1].is_punct:
                 continue

@@ -34,7 +34,13 @@ RECIPIENT_PREPS = ("to", "with", "against", "on", "toward", "towards", "into", "
 TROOP_MOVES = {"send", "dispatch", "despatch", "deploy", "station", "deployment", "transfer", "supply", "provide",
                "deliver", "ship"}
 # Frames that are events in their own right when what they govern codes nothing.
-SELF_CODING_FRAMES = {"threatened", "planned", "denied"}
+SELF_CODING_FRAMES = {"threatened", "planned", "denied", "requested", "refused"}
+# REQUEST and REJECT take their mode from the act asked for or refused (PLOVER's shared modes).
+COOPERATIVE = {"AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT"}
+ACT_MODES = {"AID": "assist", "COOPERATE": "assist", "SUPPORT": "assist", "CONSULT": "meet", "AGREE": "meet",
+             "RETREAT": "yield", "CONCEDE": "yield"}
+REQUEST_CODES = {"": "100", "assist": "101", "meet": "106", "yield": "105", "change": "104"}
+REJECT_CODES = {"": "120", "assist": "121", "meet": "125", "yield": "1246", "change": "124"}
 # Modalities that express the actor's intention (PLOVER codes the intention, not the act).
 INTENT_MODALITIES = {"planned", "considered", "conditional"}
 # Intent to cooperate, by act and context (CAMEO 03x).
@@ -129,7 +135,7 @@ class Coder:
             controller = next((c for c in verb.head.children if c.dep_ in {"dobj", "dative"}), None)
             if controller is not None and controller.i < verb.i:
                 return controller
-        if depth < 4 and verb.dep_ in {"xcomp", "conj", "advcl", "pcomp", "ccomp"} and verb.head is not verb:
+        if depth < 4 and verb.dep_ in {"xcomp", "conj", "advcl", "pcomp", "ccomp", "acomp"} and verb.head.i != verb.i:
             return self._subject(verb.head, depth + 1)
         if verb.dep_ in {"relcl", "acl"}:
             return verb.head
@@ -151,7 +157,7 @@ class Coder:
                 return [party] if party else []
             node = verb
             for _ in range(6):  # "X indicated that it might …", "X denied that it had …": "it" is X
-                if node.head is node:
+                if node.head.i == node.i:
                     break
                 node = node.head
                 speaker = next((c for c in node.children if c.dep_ == "nsubj"), None)
@@ -201,7 +207,11 @@ class Coder:
         lemma = token.lemma_.lower()
         if token.pos_ == "VERB":
             if lemma in self.lex.frames or speech_verb(token):
-                return self._framed_object(token)
+                framed = self._framed_object(token)
+                if framed is None and self.lex.frames.get(lemma) in SELF_CODING_FRAMES and not any(
+                        c.dep_ in {"xcomp", "ccomp"} for c in token.children):
+                    return match_verb(token, self.lex)  # "rejected the plan", "demanded a withdrawal"
+                return framed
             found = match_verb(token, self.lex)
             if found is None and lemma in TROOP_MOVES:
                 found = VerbMatch("070", token, 0)  # sharpened by _troop_move when troops or arms move
@@ -279,6 +289,10 @@ class Coder:
         if trigger.lemma_.lower() in TROOP_MOVES and trigger.pos_ == "VERB":
             recipient = [p for p in recipient if p.sector != "MIL" or p.text.lower() not in trigger.sent.text.lower()
                          or p.code not in actor_codes]
+        if not any(p.code for p in actor) and _is_passive(trigger):
+            place = self._place(sent, trigger, actors)  # "were killed … outside Basra": the place's country
+            if place is not None and place.code:
+                actor = [place]
         if not any(p.code for p in actor) and not (trigger.pos_ == "NOUN" and recipient):
             return None  # no one to code: PETRARCH's rule, and the main guard against verbs read out of context
         cameo = self._troop_move(trigger, found.cameo, actor_codes, recipient)
@@ -293,6 +307,10 @@ class Coder:
             kind = (plover.event, plover.mode, plover.context)
         modality = read_modality(trigger, self.lex.frames)
         action = kind[0]
+        if modality.modality == "requested":
+            actor, recipient = self._requester(trigger, modality.frame, actor, recipient, actors, quotes)
+            if not any(p.code for p in actor):
+                return None
         kind, cameo = self._plover_reading(kind, cameo, modality)
         quote = quote_for(sent, trigger, quotes)
         event_quantities = self._quantities_for(trigger, quantities, actor, actors)
@@ -306,12 +324,41 @@ class Coder:
             date=_event_date(sent, trigger, on), action=action,
         )
 
+    def _requester(self, act: Token, frame: Token | None, actor: list[Party], recipient: list[Party],
+                   actors: DocumentActors, quotes: list[Quote]) -> tuple[list[Party], list[Party]]:
+        """Who asks whom: the subject of "demanded"/"urged" (or of the "said" around a "must") asks the one who
+        is to act; "urged Iraq to comply" asks its object."""
+        node = frame
+        if node is None:  # "X said China must drop barriers": X asks
+            node = act
+            while node.head.i != node.i and not speech_verb(node):
+                node = node.head
+            if not speech_verb(node):
+                return [], recipient
+        requester = self._resolve_subject(next((c for c in node.children if c.dep_ in {"nsubj", "nsubjpass"}), None),
+                                          node, actors, quotes)
+        asked = [p for p in actor if p.code and p.code not in {r.code for r in requester}]
+        if not asked:
+            obj = next((c for c in node.children if c.dep_ in {"dobj", "dative"}), None)
+            asked = parties(obj, actors, self.lex) if obj is not None else recipient
+        return requester, asked
+
     def _plover_reading(self, kind: tuple, cameo: str, modality) -> tuple[tuple, str]:
         """PLOVER codes intentions and threats as events of their own (manual, AGREE, CONCEDE and THREATEN):
         a cooperative act that is planned, considered, conditional or in the future is AGREE; a retreat yet to
         come is CONCEDE; a conflictual act threatened, or announced for the future, is THREATEN. The act itself
         stays in `action`. A feared or hypothetical act is left as it is: no one committed to it."""
         event = kind[0]
+        refused = modality.modality == "refused" or (
+            modality.modality == "negated" and modality.future and event in COOPERATIVE)
+        if modality.modality == "requested" or refused:
+            # "demanded that X withdraw" is a REQUEST; "refused to withdraw", "will not accept" a REJECT.
+            table = REQUEST_CODES if modality.modality == "requested" else REJECT_CODES
+            new = table.get(ACT_MODES.get(event, ""), table[""])
+            modality.modality = "conditional" if modality.condition else (
+                "reported" if modality.hearsay else "asserted")
+            plover = self.lex.plover(new)
+            return (plover.event, plover.mode, plover.context or kind[2]), new
         intended = modality.modality in INTENT_MODALITIES or (modality.future and modality.modality == "asserted")
         if modality.modality == "threatened" or (intended and event in THREAT_CODES):
             new = THREAT_CODES.get(event)
@@ -366,9 +413,13 @@ class Coder:
         return None
 
 
+def _is_passive(token: Token) -> bool:
+    return any(c.dep_ in {"auxpass", "nsubjpass"} for c in token.children)
+
+
 def _depth(token: Token) -> int:
     depth = 0
-    while token.head is not token and depth < 50:
+    while token.head.i != token.i and depth < 50:
         token, depth = token.head, depth + 1
     return depth
 

@@ -33,6 +33,16 @@ def _data(name: str):
 
 
 @dataclass(frozen=True)
+class Pattern:
+    """A verb pattern ready to match: each word as the set of spellings it accepts (synonym sets expanded)."""
+
+    pre: tuple[frozenset[str], ...]
+    post: tuple[frozenset[str], ...]
+    code: str
+    verbs: frozenset[str]
+
+
+@dataclass(frozen=True)
 class Plover:
     event: str
     mode: str | None
@@ -50,6 +60,9 @@ class Lexicon:
         self.agents: dict[str, str] = _data("agents.json")
         self.cameo_plover: dict[str, dict] = _data("cameo_plover.json")
         own = _data("lexicon_redline.json")
+        for code, event in own["plover_overrides"].items():
+            if not code.startswith("_"):
+                self.cameo_plover[code] = {**self.cameo_plover[code], "event": event}
         for name, sector in own["agents"].items():
             self.agents.setdefault(name_key(name), sector)
         self.capitals: dict[str, str] = own["capitals"]
@@ -61,6 +74,31 @@ class Lexicon:
         self.country_codes: set[str] = {c.alpha_3 for c in pycountry.countries} | {"XKX"} | set(own["non_state_codes"])
         self.verb_codes: dict[str, str] = {k: v for k, v in own["verb_codes"].items() if not k.startswith("_")}
         self.max_name_words = 8
+        # The first word of every name, with the longest name it starts: most tokens start no name at all.
+        self.name_starts: dict[str, int] = {}
+        for key in (*self.actors, *self.capitals, *self.seats):
+            words = key.split()
+            if words:
+                first = words[0]
+                self.name_starts[first] = max(self.name_starts.get(first, 0), len(words))
+        self._patterns: dict[str, list[Pattern]] = {}
+
+    # ---- verb patterns ----
+
+    def patterns(self, block: str) -> list[Pattern]:
+        """The block's patterns with at least one word, compiled once."""
+        compiled = self._patterns.get(block)
+        if compiled is None:
+            compiled = [Pattern(tuple(self._accepted(w) for w in p["pre"]), tuple(self._accepted(w) for w in p["post"]),
+                                p["code"], frozenset(p["verbs"]))
+                        for p in self.blocks.get(block, {}).get("patterns", []) if p["pre"] or p["post"]]
+            self._patterns[block] = compiled
+        return compiled
+
+    def _accepted(self, word: str) -> frozenset[str]:
+        if word.startswith("&"):
+            return frozenset(self.synsets.get(word[1:], ()))
+        return frozenset((word, word[:-1])) if word.endswith("s") else frozenset((word,))
 
     # ---- names ----
 

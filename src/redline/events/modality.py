@@ -19,6 +19,8 @@ HEARSAY_NOUNS = {"report", "reports", "claim", "claims", "allegation", "rumor", 
 CONDITION_MARKERS = {"if", "unless", "provided", "providing", "should", "once", "whether"}
 HYPOTHETICAL_MODALS = {"could", "might", "may", "would"}
 FUTURE_MODALS = {"will", "'ll", "shall", "wo"}
+OBLIGATION_MODALS = {"must", "should", "ought"}
+SPEECH_LEMMAS = {"say", "announce", "tell", "state", "declare", "add", "confirm", "indicate", "warn", "report"}
 # Adjectives that make a named event a possibility rather than a fact.
 POSSIBILITY = {"potential": "feared", "possible": "considered", "prospective": "considered", "planned": "planned",
                "proposed": "considered", "alleged": "reported", "reported": "reported", "feared": "feared",
@@ -27,7 +29,7 @@ POSSIBILITY = {"potential": "feared", "possible": "considered", "prospective": "
 # considering X following the deployment" is not under consideration.
 ADJUNCTS = {"advcl", "acl", "relcl", "npadvmod", "appos", "conj"}
 # Dependencies through which a framing word governs the event.
-UPWARD = {"xcomp", "ccomp", "pcomp", "pobj", "prep", "dobj", "acl", "advcl", "conj", "nsubjpass", "attr", "oprd",
+UPWARD = {"xcomp", "ccomp", "pcomp", "acomp", "pobj", "prep", "dobj", "acl", "advcl", "conj", "nsubjpass", "attr", "oprd",
           "csubj", "compound", "amod", "relcl", "appos", "npadvmod"}
 
 
@@ -37,6 +39,7 @@ class Modality:
     condition: str | None = None
     hearsay: bool = False
     future: bool = False
+    frame: Token | None = None  # the word that framed the event ("demanded", "refused"), if one did
 
 
 def _clause_text(token: Token) -> str:
@@ -51,6 +54,16 @@ def _marker(token: Token) -> str | None:
     return None
 
 
+def _reported_speech(token: Token) -> bool:
+    """Is the word inside what a speech verb governs ("X said (that) …")?"""
+    node, steps = token, 0
+    while node.dep_ in {"ccomp", "conj", "xcomp"} and node.head.i != node.i and steps < 4:
+        node, steps = node.head, steps + 1
+        if node.lemma_.lower() in SPEECH_LEMMAS:
+            return True
+    return False
+
+
 def _own_cues(token: Token, frames: dict[str, str]) -> tuple[str | None, bool]:
     """(modality, future) from the word's own auxiliaries, negation and modifiers."""
     modality, future = None, False
@@ -61,8 +74,12 @@ def _own_cues(token: Token, frames: dict[str, str]) -> tuple[str | None, bool]:
         if child.dep_ in {"aux", "auxpass"}:
             if word in FUTURE_MODALS:
                 future = True
+            elif word == "would" and _reported_speech(token):
+                future = True  # "said they would boycott": the future of reported speech
             elif word in HYPOTHETICAL_MODALS and modality is None:
                 modality = "feared"
+            elif word in OBLIGATION_MODALS and modality is None:
+                modality = "requested"  # "China must drop barriers": someone demands it
         if child.dep_ == "amod" and word in POSSIBILITY and modality is None:
             modality = POSSIBILITY[word]
     return modality, future
@@ -78,7 +95,7 @@ def read_modality(trigger: Token, frames: dict[str, str]) -> Modality:
     node = trigger
     steps = 0
     governed = True  # still inside the complements of the words above
-    while node.dep_ in UPWARD and node.head is not node and steps < 12:
+    while node.dep_ in UPWARD and node.head.i != node.i and steps < 12:
         child, node = node, node.head
         steps += 1
         if child.dep_ == "advcl" and _marker(child):
@@ -88,6 +105,7 @@ def read_modality(trigger: Token, frames: dict[str, str]) -> Modality:
         lemma = node.lemma_.lower()
         if modality is None and governed and lemma in frames and node.i != trigger.i:
             modality = frames[lemma]
+            result.frame = node
             if modality == "denied" and any(c.dep_ == "neg" for c in node.children):
                 modality = None  # "did not deny": no denial
         if node.pos_ in {"VERB", "AUX"}:
@@ -116,7 +134,7 @@ def _hearsay_in_sentence(trigger: Token) -> bool:
     while seen < 8:
         if any(c.lower_ in HEARSAY_ADVERBS for c in node.children):
             return True
-        if node.head is node:
+        if node.head.i == node.i:
             break
         node, seen = node.head, seen + 1
     sent = trigger.sent

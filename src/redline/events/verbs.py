@@ -21,24 +21,18 @@ class VerbMatch:
     words: int  # how many pattern words matched: 0 for a verb's default code
 
 
-def _forms(token: Token) -> set[str]:
-    return {token.lower_, token.lemma_.lower()}
+def token_keys(token: Token) -> frozenset[str]:
+    """The spellings a pattern word may match: the word, its lemma, both without a plural s."""
+    lower, lemma = token.lower_, token.lemma_.lower()
+    return frozenset((lower, lemma, lower.rstrip("s"), lemma.rstrip("s")))
 
 
-def _word_matches(word: str, token: Token, lex: Lexicon) -> bool:
-    forms = _forms(token)
-    if word.startswith("&"):
-        members = lex.synsets.get(word[1:], set())
-        return bool(forms & members) or any(f.rstrip("s") in members for f in forms)
-    return word in forms or (word.endswith("s") and word[:-1] in forms)
-
-
-def _in_order(words: list[str], tokens: list[Token], lex: Lexicon) -> bool:
+def _in_order(words: tuple[frozenset[str], ...], keys: list[frozenset[str]]) -> bool:
     position = 0
-    for word in words:
-        while position < len(tokens) and not _word_matches(word, tokens[position], lex):
+    for accepted in words:
+        while position < len(keys) and not (keys[position] & accepted):
             position += 1
-        if position == len(tokens):
+        if position == len(keys):
             return False
         position += 1
     return True
@@ -60,20 +54,20 @@ def match_verb(verb: Token, lex: Lexicon, window: int = 14) -> VerbMatch | None:
     chosen = (with_particles or plain or [None])[0]
     if chosen is None:
         return None
-    block = lex.blocks.get(chosen["block"], {"code": "---", "patterns": []})
+    block = lex.blocks.get(chosen["block"], {"code": "---"})
     lemma = verb.lemma_.lower()
-    subtree = sorted(verb.subtree, key=lambda t: t.i)
-    after = [t for t in subtree if verb.i < t.i <= verb.i + window]
-    before = [t for t in verb.doc[max(verb.sent.start, verb.i - 6): verb.i]]
+    after = [token_keys(t) for t in sorted(verb.subtree, key=lambda t: t.i) if verb.i < t.i <= verb.i + window]
+    before = [token_keys(t) for t in verb.doc[max(verb.sent.start, verb.i - 6): verb.i]]
+    seen_after = frozenset().union(*after)
     best: tuple[float, str] | None = None
-    for pattern in block["patterns"]:
-        if not pattern["post"] and not pattern["pre"]:
+    for pattern in lex.patterns(chosen["block"]):
+        if not all(accepted & seen_after for accepted in pattern.post):
+            continue  # cheap test first: a word of the pattern is nowhere after the verb
+        if not _in_order(pattern.post, after) or not _in_order(pattern.pre, before):
             continue
-        if not _in_order(pattern["post"], after, lex) or not _in_order(pattern["pre"], before, lex):
-            continue
-        score = len(pattern["post"]) + len(pattern["pre"]) + (0.5 if lemma in pattern["verbs"] else 0.0)
+        score = len(pattern.post) + len(pattern.pre) + (0.5 if lemma in pattern.verbs else 0.0)
         if best is None or score > best[0]:
-            best = (score, pattern["code"])
+            best = (score, pattern.code)
     if best is not None:
         code, words = best[1], int(best[0])
     else:
