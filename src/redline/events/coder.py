@@ -33,6 +33,7 @@ RECIPIENT_PREPS = ("to", "with", "against", "on", "toward", "towards", "into", "
 # Moving troops or arms: to another country's side it is military aid (AID), at home a show of force.
 TROOP_MOVES = {"send", "dispatch", "despatch", "deploy", "station", "deployment", "transfer", "supply", "provide",
                "deliver", "ship"}
+PLACE_PREPOSITIONS = {"in", "at", "near", "outside", "inside", "around", "across", "throughout", "into"}
 # Frames that are events in their own right when what they govern codes nothing.
 SELF_CODING_FRAMES = {"threatened", "planned", "denied", "requested", "refused"}
 # REQUEST and REJECT take their mode from the act asked for or refused (PLOVER's shared modes).
@@ -403,13 +404,20 @@ class Coder:
         return chosen
 
     def _place(self, sent: Span, trigger: Token, actors: DocumentActors) -> Party | None:
+        """Where: the first place named after "in", "at", "near", "outside" … in the event's phrase ("in
+        Belgrade", "outside the Iraqi city of Basra"), with its country."""
         for token in trigger.subtree:
-            if token.dep_ == "pobj" and token.head.lower_ in {"in", "at", "near"} and token.ent_type_ in {
-                    "GPE", "LOC", "FAC"}:
-                ent = next((e for e in sent.ents if e.start <= token.i < e.end), None)
-                text = ent.text if ent is not None else token.text
-                code = self.lex.actor_code(name_key(text), actors.on)
-                return Party(text=text, code=split_code(code)[0] if code else None, sector=None)
+            if token.dep_ != "pobj" or token.head.lower_ not in PLACE_PREPOSITIONS or token.head.head.i != trigger.i:
+                continue
+            words = sorted(token.subtree, key=lambda t: t.i)
+            named = [t for t in words if t.ent_type_ in {"GPE", "LOC", "FAC", "NORP"}]
+            if not named:
+                continue
+            ent = next((e for e in sent.ents if e.start <= named[-1].i < e.end), None)
+            text = ent.text if ent is not None else named[-1].text
+            codes = [m.code for m in actors.names if words[0].i <= m.start <= words[-1].i]
+            country = next((c for c in (split_code(code)[0] for code in reversed(codes)) if c), None)
+            return Party(text=text, code=country, sector=None)
         return None
 
 

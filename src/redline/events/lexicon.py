@@ -60,6 +60,9 @@ class Lexicon:
         self.agents: dict[str, str] = _data("agents.json")
         self.cameo_plover: dict[str, dict] = _data("cameo_plover.json")
         own = _data("lexicon_redline.json")
+        for name, code in own["names"].items():
+            if not name.startswith("_"):
+                self.actors.setdefault(name_key(name), [[code, None, None]])
         for code, event in own["plover_overrides"].items():
             if not code.startswith("_"):
                 self.cameo_plover[code] = {**self.cameo_plover[code], "event": event}
