@@ -167,7 +167,7 @@ class Coder:
             return []
         return parties(subject, actors, self.lex)
 
-    def _recipient(self, trigger: Token, actors: DocumentActors, actor_codes: set[str]) -> list[Party]:
+    def _recipient(self, trigger: Token, actors: DocumentActors, actor_keys: set[tuple]) -> list[Party]:
         candidates: list[Token] = []
         children = list(trigger.children)
         candidates += [c for c in children if c.dep_ in {"dative", "dobj", "nsubjpass", "attr"}]
@@ -181,7 +181,8 @@ class Coder:
         for candidate in candidates:
             if candidate.lemma_.lower() in self.lex.nominals:
                 continue  # "held a meeting of the NSC": the meeting's own parties are not its recipient
-            found = [p for p in parties(candidate, actors, self.lex) if p.code and p.code not in actor_codes]
+            # Same country is fine (students against their government), the same party is not.
+            found = [p for p in parties(candidate, actors, self.lex) if p.code and (p.code, p.sector) not in actor_keys]
             if found:
                 return found
         return []
@@ -286,7 +287,7 @@ class Coder:
         else:
             actor = self._nominal_actor(trigger, actors, quotes)
         actor_codes = {p.code for p in actor if p.code}
-        recipient = self._recipient(trigger, actors, actor_codes)
+        recipient = self._recipient(trigger, actors, {(p.code, p.sector) for p in actor})
         if trigger.lemma_.lower() in TROOP_MOVES and trigger.pos_ == "VERB":
             recipient = [p for p in recipient if p.sector != "MIL" or p.text.lower() not in trigger.sent.text.lower()
                          or p.code not in actor_codes]
@@ -406,9 +407,9 @@ class Coder:
     def _place(self, sent: Span, trigger: Token, actors: DocumentActors) -> Party | None:
         """Where: the first place named after "in", "at", "near", "outside" … in the event's phrase ("in
         Belgrade", "outside the Iraqi city of Basra"), with its country."""
-        for token in trigger.subtree:
-            if token.dep_ != "pobj" or token.head.lower_ not in PLACE_PREPOSITIONS or token.head.head.i != trigger.i:
-                continue
+        objects = [t for t in trigger.subtree if t.dep_ == "pobj" and t.head.lower_ in PLACE_PREPOSITIONS]
+        objects.sort(key=lambda t: t.head.head.i != trigger.i)  # attached to the event's word first
+        for token in objects:
             words = sorted(token.subtree, key=lambda t: t.i)
             named = [t for t in words if t.ent_type_ in {"GPE", "LOC", "FAC", "NORP"}]
             if not named:
