@@ -178,6 +178,10 @@ class Coder:
                 candidates += [c for c in prep.children if c.dep_ == "pobj"]
         for clause in (c for c in children if c.dep_ in {"xcomp", "advcl", "acl"}):  # "troops to aid Russia"
             candidates += [c for c in clause.children if c.dep_ in {"dobj", "dative"}]
+            for prep in (c for c in clause.children if c.dep_ == "prep" and c.lower_ in RECIPIENT_PREPS):
+                candidates += [c for c in prep.children if c.dep_ == "pobj"]  # "offered to hand over to Britain"
+        for clause in (c for c in children if c.dep_ == "ccomp"):  # "demanded that the US cancel …"
+            candidates += [c for c in clause.children if c.dep_ == "nsubj"]
         for candidate in candidates:
             if candidate.lemma_.lower() in self.lex.nominals:
                 continue  # "held a meeting of the NSC": the meeting's own parties are not its recipient
@@ -297,6 +301,9 @@ class Coder:
                 actor = [place]
         if not any(p.code for p in actor) and not (trigger.pos_ == "NOUN" and recipient):
             return None  # no one to code: PETRARCH's rule, and the main guard against verbs read out of context
+        place = self._place(sent, trigger, actors)
+        if not recipient and place is not None and place.code:
+            recipient = [place]  # no one acted upon: the place's people (PETRARCH's and the gold records' reading)
         cameo = self._troop_move(trigger, found.cameo, actor_codes, recipient)
         if cameo.startswith("01"):
             if trigger.pos_ != "NOUN":
@@ -322,7 +329,7 @@ class Coder:
             cameo=cameo,
             evidence=Evidence(sentence=sent.text, start=sent.start_char, end=sent.end_char, trigger=trigger.text,
                               article_id=article_id),
-            hearsay=modality.hearsay, future=modality.future, place=self._place(sent, trigger, actors),
+            hearsay=modality.hearsay, future=modality.future, place=place,
             date=_event_date(sent, trigger, on), action=action,
         )
 
