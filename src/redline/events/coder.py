@@ -34,6 +34,12 @@ RECIPIENT_PREPS = ("to", "with", "against", "on", "toward", "towards", "into", "
 TROOP_MOVES = {"send", "dispatch", "despatch", "deploy", "station", "deployment", "transfer", "supply", "provide",
                "deliver", "ship"}
 PLACE_PREPOSITIONS = {"in", "at", "near", "outside", "inside", "around", "across", "throughout", "into"}
+# With a thing rather than an act as object, these frames are events of their PLOVER family: (CAMEO prefix,
+# default code).
+FRAME_FAMILIES = {"refused": ("12", "120"), "requested": ("10", "100"), "denied": ("12", "120")}
+# Verbs whose object names the act: "staged a protest", "held talks", "launched an offensive".
+LIGHT_VERBS = {"stage", "hold", "launch", "issue", "conduct", "mount", "carry", "begin", "continue", "start",
+               "lodge", "resume", "wage", "organize", "organise", "announce", "declare", "call"}
 # Frames that are events in their own right when what they govern codes nothing.
 SELF_CODING_FRAMES = {"threatened", "planned", "denied", "requested", "refused"}
 # REQUEST and REJECT take their mode from the act asked for or refused (PLOVER's shared modes).
@@ -214,10 +220,14 @@ class Coder:
         if token.pos_ == "VERB":
             if lemma in self.lex.frames or speech_verb(token):
                 framed = self._framed_object(token)
-                if framed is None and self.lex.frames.get(lemma) in SELF_CODING_FRAMES and not any(
+                kind = self.lex.frames.get(lemma)
+                if framed is None and kind in SELF_CODING_FRAMES and not any(
                         c.dep_ in {"xcomp", "ccomp"} for c in token.children):
-                    return match_verb(token, self.lex)  # "rejected the plan", "demanded a withdrawal"
+                    return self._frame_with_object(token, kind)  # "rejected the plan", "demanded a withdrawal"
                 return framed
+            light = self._light_verb(token)
+            if light is not None:
+                return light
             found = match_verb(token, self.lex)
             if found is None and lemma in TROOP_MOVES:
                 found = VerbMatch("070", token, 0)  # sharpened by _troop_move when troops or arms move
@@ -228,6 +238,29 @@ class Coder:
             nominal = match_nominal(token, self.lex)
             if nominal and any(c.dep_ in {"poss", "prep", "compound", "amod"} for c in token.children):
                 return nominal
+        return None
+
+    def _frame_with_object(self, frame: Token, kind: str) -> VerbMatch | None:
+        """A refusal, request or denial of a thing, not of an act: "rejected the peace plan" is REJECT, "demanded
+        a truce" REQUEST, whatever default the verb dictionary gives the verb."""
+        found = match_verb(frame, self.lex)
+        family = FRAME_FAMILIES.get(kind)
+        if family is None:
+            return found
+        if found is not None and found.cameo.startswith(family[0]):
+            return found
+        return VerbMatch(family[1], frame, 0)
+
+    def _light_verb(self, verb: Token) -> VerbMatch | None:
+        """'staged demonstrations', 'held talks', 'issued an ultimatum': the noun names the act, the verb's
+        subject does it."""
+        if verb.lemma_.lower() not in LIGHT_VERBS:
+            return None
+        for child in verb.children:
+            if child.dep_ == "dobj":
+                nominal = match_nominal(child, self.lex)
+                if nominal is not None:
+                    return VerbMatch(nominal.cameo, verb, 0)
         return None
 
     def _framed_object(self, frame: Token) -> VerbMatch | None:
@@ -257,7 +290,7 @@ class Coder:
                 continue  # "held a meeting": the verb's event already says it
             event = self._event(found, sent, actors, quotes, quantities, on, article_id)
             if event is not None:
-                events.append((0 if trigger.pos_ == "VERB" else 1, _depth(trigger), event))
+                events.append((0, _depth(trigger) + (0 if trigger.pos_ == "VERB" else 0.5), event))
         if not events:
             events = self._frame_events(sent, actors, quotes, quantities, on, article_id)
         events.sort(key=lambda e: (e[0], e[1]))
@@ -315,6 +348,10 @@ class Coder:
                 return None
             kind = (plover.event, plover.mode, plover.context)
         modality = read_modality(trigger, self.lex.frames)
+        if modality.modality == "threatened" and modality.frame is not None and actor:
+            warner = self._resolve_subject(self._subject(modality.frame), modality.frame, actors, quotes)
+            if warner and not ({p.code for p in warner} & {p.code for p in actor}):
+                modality.modality = "feared"  # "X warned that Russia could …": Russia threatens no one
         action = kind[0]
         if modality.modality == "requested":
             actor, recipient = self._requester(trigger, modality.frame, actor, recipient, actors, quotes)
@@ -370,9 +407,7 @@ class Coder:
             return (plover.event, plover.mode, plover.context or kind[2]), new
         intended = modality.modality in INTENT_MODALITIES or (modality.future and modality.modality == "asserted")
         if modality.modality == "threatened" or (intended and event in THREAT_CODES):
-            new = THREAT_CODES.get(event)
-            if new is None:
-                return kind, cameo
+            new = THREAT_CODES.get(event, "130")
             modality.modality = "conditional" if modality.condition else (
                 "reported" if modality.hearsay else "asserted")
         elif intended and event in INTENT_CODES:

@@ -44,6 +44,19 @@ def _particles_follow(rest: list[str], verb: Token) -> bool:
     return all(word in attached or word in following for word in rest)
 
 
+CLAUSES = {"relcl", "acl", "advcl", "ccomp", "parataxis", "conj"}
+
+
+def _own_phrase(verb: Token) -> list[Token]:
+    """The verb's words without the clauses hanging on it ("a resolution that aims to tighten sanctions")."""
+    out, stack = [], [verb]
+    while stack:
+        token = stack.pop()
+        out.append(token)
+        stack.extend(c for c in token.children if c.dep_ not in CLAUSES)
+    return sorted(out, key=lambda t: t.i)
+
+
 def match_verb(verb: Token, lex: Lexicon, window: int = 14) -> VerbMatch | None:
     """The CAMEO code this verb carries here, or None when it codes no event."""
     entries = lex.verbs.get(verb.lemma_.lower()) or lex.verbs.get(verb.lower_)
@@ -56,7 +69,7 @@ def match_verb(verb: Token, lex: Lexicon, window: int = 14) -> VerbMatch | None:
         return None
     block = lex.blocks.get(chosen["block"], {"code": "---"})
     lemma = verb.lemma_.lower()
-    after = [token_keys(t) for t in sorted(verb.subtree, key=lambda t: t.i) if verb.i < t.i <= verb.i + window]
+    after = [token_keys(t) for t in _own_phrase(verb) if verb.i < t.i <= verb.i + window]
     before = [token_keys(t) for t in verb.doc[max(verb.sent.start, verb.i - 6): verb.i]]
     seen_after = frozenset().union(*after)
     best: tuple[float, str] | None = None
