@@ -167,6 +167,7 @@ class Evidence:
     end: int
     trigger: str = ""  # the words that carry the event ("dispatched", "meeting")
     article_id: str | None = None
+    trigger_start: int | None = None  # the trigger's character offset in the article
 
 
 @dataclass

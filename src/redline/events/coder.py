@@ -291,18 +291,21 @@ class Coder:
             event = self._event(found, sent, actors, quotes, quantities, on, article_id)
             if event is not None:
                 events.append((0, _depth(trigger) + (0 if trigger.pos_ == "VERB" else 0.5), event))
-        if not events:
-            events = self._frame_events(sent, actors, quotes, quantities, on, article_id)
+        events += self._frame_events(sent, actors, quotes, quantities, on, article_id, events)
         events.sort(key=lambda e: (e[0], e[1]))
         return [e for _, _, e in events]
 
-    def _frame_events(self, sent, actors, quotes, quantities, on, article_id) -> list[tuple[int, int, Event]]:
+    def _frame_events(self, sent, actors, quotes, quantities, on, article_id, coded) -> list[tuple[int, int, Event]]:
         """When nothing a frame governs codes ("Hamas threatened to resume …"), the frame verb itself is the
         event, as the verb dictionary reads it (THREATEN, AGREE to prepare …); considering or fearing is not."""
         found = []
+        triggers = {e.evidence.trigger_start for _, _, e in coded}
         for token in sent:
             if token.pos_ != "VERB" or self.lex.frames.get(token.lemma_.lower()) not in SELF_CODING_FRAMES:
                 continue
+            governed = {t.idx for c in token.children if c.dep_ in {"xcomp", "ccomp"} for t in _complement(c)}
+            if not governed or governed & triggers:
+                continue  # its complement was coded (or it has none: then it was coded itself)
             match = match_verb(token, self.lex)
             if match is not None:
                 event = self._event(match, sent, actors, quotes, quantities, on, article_id)
@@ -365,7 +368,7 @@ class Coder:
             modality=modality.modality, condition=modality.condition, quantities=event_quantities, quote=quote,
             cameo=cameo,
             evidence=Evidence(sentence=sent.text, start=sent.start_char, end=sent.end_char, trigger=trigger.text,
-                              article_id=article_id),
+                              article_id=article_id, trigger_start=trigger.idx),
             hearsay=modality.hearsay, future=modality.future, place=place,
             date=_event_date(sent, trigger, on), action=action,
         )
@@ -462,6 +465,16 @@ class Coder:
             country = next((c for c in (split_code(code)[0] for code in reversed(codes)) if c), None)
             return Party(text=text, code=country, sector=None)
         return None
+
+
+def _complement(head: Token) -> list[Token]:
+    """A complement clause without the clauses that hang on it ("stop talks [if the US goes ahead]")."""
+    out, stack = [], [head]
+    while stack:
+        token = stack.pop()
+        out.append(token)
+        stack.extend(c for c in token.children if c.dep_ not in {"advcl", "relcl", "acl", "parataxis"})
+    return out
 
 
 def _is_passive(token: Token) -> bool:

@@ -357,6 +357,7 @@ def _event_row(article_id: str, seq: int, event: dict) -> dict:
         "modality": event["modality"], "condition": event["condition"], "quantities": event["quantities"],
         "quote": event["quote"], "cameo": event["cameo"], "sentence": evidence["sentence"],
         "start": evidence["start"], "end": evidence["end"], "trigger": evidence.get("trigger"),
+        "trigger_start": evidence.get("trigger_start"),
         "hearsay": int(bool(event.get("hearsay"))), "future": int(bool(event.get("future"))),
         "place": event.get("place"), "date": event.get("date"), "action": event.get("action"),
     }
@@ -370,7 +371,8 @@ def _event_from(row) -> dict:
         "recipient": data["recipient"], "modality": data["modality"], "condition": data["condition"],
         "quantities": data["quantities"], "quote": data["quote"], "cameo": data["cameo"],
         "evidence": {"sentence": data["sentence"], "start": data["start"], "end": data["end"],
-                     "trigger": data["trigger"], "article_id": data["article_id"]},
+                     "trigger": data["trigger"], "article_id": data["article_id"],
+                     "trigger_start": data["trigger_start"]},
         "hearsay": bool(data["hearsay"]), "future": bool(data["future"]), "place": data["place"],
         "date": data["date"], "action": data["action"], "id": data["id"], "article_id": data["article_id"], "outlet": data["outlet"],
         "url": data["url"], "title": data["title"],

@@ -136,6 +136,7 @@ events = Table(
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
     Column("trigger", Text),
+    Column("trigger_start", Integer),
     Column("hearsay", Integer, nullable=False),
     Column("future", Integer, nullable=False),
     Column("place", JSON),

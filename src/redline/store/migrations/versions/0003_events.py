@@ -37,6 +37,7 @@ def upgrade() -> None:
         sa.Column("start", sa.Integer, nullable=False),
         sa.Column("end", sa.Integer, nullable=False),
         sa.Column("trigger", sa.Text),
+        sa.Column("trigger_start", sa.Integer),
         sa.Column("hearsay", sa.Integer, nullable=False),
         sa.Column("future", sa.Integer, nullable=False),
         sa.Column("place", sa.JSON),
