@@ -57,8 +57,28 @@ def _own_phrase(verb: Token) -> list[Token]:
     return sorted(out, key=lambda t: t.i)
 
 
+def _object_rule(verb: Token, lex: Lexicon) -> str | None:
+    """redline's verb + object rules ("eased the curfew", "cut aid"), for what the patterns miss."""
+    lemma = verb.lemma_.lower()
+    objects = {c.lemma_.lower() for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}}
+    objects |= {g.lemma_.lower() for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}
+                for g in c.children if g.dep_ == "compound"}
+    for verbs, nouns, code in lex.verb_objects:
+        if lemma in verbs and objects & nouns:
+            return code
+    return None
+
+
 def match_verb(verb: Token, lex: Lexicon, window: int = 14) -> VerbMatch | None:
     """The CAMEO code this verb carries here, or None when it codes no event."""
+    found = _match_dictionary(verb, lex, window)
+    if found is not None and found.words > 0:
+        return found
+    rule = _object_rule(verb, lex)
+    return VerbMatch(rule, verb, 1) if rule else found
+
+
+def _match_dictionary(verb: Token, lex: Lexicon, window: int) -> VerbMatch | None:
     entries = lex.verbs.get(verb.lemma_.lower()) or lex.verbs.get(verb.lower_)
     if not entries:
         return None
