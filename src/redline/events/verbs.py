@@ -21,6 +21,13 @@ class VerbMatch:
     words: int  # how many pattern words matched: 0 for a verb's default code
 
 
+def verb_lemmas(token: Token) -> tuple[str, ...]:
+    """The lemma, then the past forms' stems when the lemmatizer slips ("staged" → "stag"): stage, stag."""
+    lower = token.lower_
+    stems = [lower[:-1], lower[:-2]] if lower.endswith("ed") else []
+    return (token.lemma_.lower(), *stems, lower)
+
+
 def token_keys(token: Token) -> frozenset[str]:
     """The spellings a pattern word may match: the word, its lemma, both without a plural s."""
     lower, lemma = token.lower_, token.lemma_.lower()
@@ -79,7 +86,7 @@ def match_verb(verb: Token, lex: Lexicon, window: int = 14) -> VerbMatch | None:
 
 
 def _match_dictionary(verb: Token, lex: Lexicon, window: int) -> VerbMatch | None:
-    entries = lex.verbs.get(verb.lemma_.lower()) or lex.verbs.get(verb.lower_)
+    entries = next((lex.verbs[w] for w in verb_lemmas(verb) if w in lex.verbs), None)
     if not entries:
         return None
     with_particles = [e for e in entries if e["rest"] and _particles_follow(e["rest"], verb)]
