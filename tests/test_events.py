@@ -55,6 +55,7 @@ def test_seed_north_korean_troops_to_russia_reported_with_their_number(donga):
     # The evidence points into the article's text.
     assert article.text[event.evidence.start:event.evidence.end] == event.evidence.sentence
     assert "dispatched 1,500 elite troops" in event.evidence.sentence
+    assert "military" in event.context
 
 
 def test_seed_weapons_for_ukraine_considered_and_conditional_with_its_condition(donga, koreapro):
@@ -135,6 +136,12 @@ def test_metonyms_relative_dates_and_places(coder):
     event = coder.code("Thousands of students protested against the government in Belgrade on Sunday.").events[0]
     assert event.event == "PROTEST" and event.place.text == "Belgrade" and event.place.code == "SRB"
     assert event.date is None  # no article date: "Sunday" is not guessed
+
+
+def test_contexts_come_from_the_sentence_as_well_as_the_code(coder):
+    event = coder.code("Japan halted economic aid to Serbia after the election.").events[0]
+    assert event.event == "SANCTION"
+    assert {"economic", "election"} <= set(event.context)
 
 
 def test_a_sentence_without_a_political_event_codes_nothing(coder):

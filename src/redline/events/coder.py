@@ -18,6 +18,7 @@ import dateparser
 from spacy.tokens import Doc, Span, Token
 
 from redline.events.actors import DocumentActors, parties, read_document, resolve, phrase
+from redline.events.contexts import sentence_contexts
 from redline.events.lexicon import STATEMENT, Lexicon, lexicon, split_code
 from redline.events.modality import read_modality
 from redline.events.names import name_key
@@ -378,8 +379,9 @@ class Coder:
         kind, cameo = self._plover_reading(kind, cameo, modality)
         quote = quote_for(sent, trigger, quotes)
         event_quantities = self._quantities_for(trigger, quantities, actor, actors)
+        context = list(dict.fromkeys([*kind[2], *sentence_contexts(sent, self.lex)]))
         return Event(
-            event=kind[0], mode=kind[1], context=list(kind[2]), actor=actor, recipient=recipient,
+            event=kind[0], mode=kind[1], context=context, actor=actor, recipient=recipient,
             modality=modality.modality, condition=modality.condition, quantities=event_quantities, quote=quote,
             cameo=cameo,
             evidence=Evidence(sentence=sent.text, start=sent.start_char, end=sent.end_char, trigger=trigger.text,

@@ -77,6 +77,8 @@ class Lexicon:
         self.country_codes: set[str] = {c.alpha_3 for c in pycountry.countries} | {"XKX"} | set(own["non_state_codes"])
         self.verb_objects: list[tuple[frozenset, frozenset, str]] = [
             (frozenset(r["verbs"]), frozenset(r["objects"]), r["code"]) for r in own["verb_objects"]["rules"]]
+        self.contexts: dict[str, frozenset[str]] = {
+            name: frozenset(words) for name, words in own["contexts"].items() if not name.startswith("_")}
         self.verb_codes: dict[str, str] = {k: v for k, v in own["verb_codes"].items() if not k.startswith("_")}
         self.max_name_words = 8
         # The first word of every name, with the longest name it starts: most tokens start no name at all.
