@@ -21,6 +21,8 @@ from redline.records import Party
 # Children that start a clause of their own: their words do not describe the party.
 CLAUSES = {"relcl", "acl", "advcl", "ccomp", "xcomp", "csubj", "parataxis", "punct", "cc", "conj", "prep_of_event"}
 FIRST_PERSON = {"we", "us", "our", "i", "me"}
+# Sectors of dictionary entries that are people in office (a name could be someone else's).
+OFFICE_SECTORS = {"GOV", "ELI", "MIL", "LEG", "JUD"}
 # Unnamed officials, students or police belong to the country the article is about; unnamed troops, rebels,
 # spies or international bodies may be anyone's.
 FOREIGN_PRONE = {"MIL", "REB", "UAF", "SPY", "CRM", "IGO", "NGO", "MNC", "INS"}
@@ -153,7 +155,9 @@ def resolve(tokens: list[Token], doc_actors: DocumentActors, lex: Lexicon, use_h
     in_phrase = [m for m in doc_actors.names if m.start in indices]
     # "Kenzo Oshima, the United Nations Emergency Relief Coordinator": the office named beside a person speaks.
     in_apposition = {t.i for a in tokens if a.dep_ == "appos" for t in a.subtree}
-    in_phrase.sort(key=lambda m: not (m.start in in_apposition and m.code[:3] in {"IGO", "NGO"}))
+    # "King Hassan of Morocco": a country the phrase names beats the dictionary's guess for a person's title.
+    in_phrase.sort(key=lambda m: (not (m.start in in_apposition and m.code[:3] in {"IGO", "NGO"}),
+                                  split_code(m.code)[1] in OFFICE_SECTORS))
     sector = _sector_of(tokens, lex)
     code = None
     for match in in_phrase:
@@ -183,4 +187,20 @@ def parties(head: Token | None, doc_actors: DocumentActors, lex: Lexicon) -> lis
         party = resolve(phrase(each), doc_actors, lex)
         if party is not None:
             found.append(party)
+            found.extend(_coordinated_modifiers(each, party, doc_actors))
     return found
+
+
+def _coordinated_modifiers(head: Token, first: Party, doc_actors: DocumentActors) -> list[Party]:
+    """"French and Egyptian warships", "U.S. and Russian negotiators": one party per coordinated name."""
+    starts = {m.start: m for m in doc_actors.names}
+    extra = []
+    for modifier in head.children:
+        if modifier.dep_ not in {"amod", "compound", "nmod"}:
+            continue
+        for other in modifier.conjuncts:
+            match = starts.get(other.i) or next((m for m in doc_actors.names if m.start <= other.i < m.end), None)
+            country = split_code(match.code)[0] if match else None
+            if country and country != first.code:
+                extra.append(Party(text=other.text, code=country, sector=first.sector))
+    return extra

@@ -35,7 +35,8 @@ RECIPIENT_PREPS = ("to", "with", "against", "on", "toward", "towards", "into", "
 # Moving troops or arms: to another country's side it is military aid (AID), at home a show of force.
 TROOP_MOVES = {"send", "dispatch", "despatch", "deploy", "station", "deployment", "transfer", "supply", "provide",
                "deliver", "ship"}
-PLACE_PREPOSITIONS = {"in", "at", "near", "outside", "inside", "around", "across", "throughout", "into"}
+PLACE_PREPOSITIONS = {"in", "at", "near", "outside", "inside", "around", "across", "throughout", "into", "north",
+                      "south", "east", "west"}
 # With a thing rather than an act as object, these frames are events of their PLOVER family: (CAMEO prefix,
 # default code).
 FRAME_FAMILIES = {"refused": ("12", "120"), "requested": ("10", "100"), "denied": ("12", "120")}
@@ -469,7 +470,8 @@ class Coder:
     def _place(self, sent: Span, trigger: Token, actors: DocumentActors) -> Party | None:
         """Where: the first place named after "in", "at", "near", "outside" … in the event's phrase ("in
         Belgrade", "outside the Iraqi city of Basra"), with its country."""
-        objects = [t for t in trigger.subtree if t.dep_ == "pobj" and t.head.lower_ in PLACE_PREPOSITIONS]
+        objects = [t for t in trigger.subtree if t.dep_ == "pobj" and (t.head.lower_ in PLACE_PREPOSITIONS or (
+            t.head.lower_ == "of" and t.head.head.lower_ in PLACE_PREPOSITIONS))]  # "outside of the city"
         objects.sort(key=lambda t: t.head.head.i != trigger.i)  # attached to the event's word first
         for token in objects:
             words = sorted(token.subtree, key=lambda t: t.i)
