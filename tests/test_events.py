@@ -144,6 +144,20 @@ def test_contexts_come_from_the_sentence_as_well_as_the_code(coder):
     assert {"economic", "election"} <= set(event.context)
 
 
+def test_coordinated_names_are_several_parties_and_pronouns_take_their_antecedent(coder):
+    event = coder.code("French and Egyptian warships launched war games in the Mediterranean.").events[0]
+    assert {p.code for p in event.actor} == {"FRA", "EGY"}
+    event = coder.code("Syria says it is willing to withdraw its troops from Lebanon.").events[0]
+    assert event.actor[0].code == "SYR" and event.action == "RETREAT" and event.modality == "planned"
+
+
+def test_requests_and_refusals_are_plover_events_with_the_act_kept(coder):
+    event = coder.code("The PRC demanded that the US cancel plans to sell weapons to Taiwan.").events[0]
+    assert (event.event, event.actor[0].code, event.recipient[0].code) == ("REQUEST", "CHN", "USA")
+    event = coder.code("Pakistan has refused to deploy peacekeepers in Iraq.").events[0]
+    assert event.event == "REJECT" and event.actor[0].code == "PAK"
+
+
 def test_a_sentence_without_a_political_event_codes_nothing(coder):
     assert coder.code("The weather was mild and the markets were quiet.").events == []
 

@@ -183,7 +183,9 @@ class Coder:
         candidates: list[Token] = []
         children = list(trigger.children)
         candidates += [c for c in children if c.dep_ in {"dative", "dobj", "nsubjpass", "attr"}]
-        for prep in (c for c in children if c.dep_ == "prep" and c.lower_ in RECIPIENT_PREPS):
+        preps = [c for c in children if c.dep_ == "prep"]
+        preps += [g for c in children if c.dep_ == "prt" for g in c.children if g.dep_ == "prep"]  # "up to 16 …"
+        for prep in (c for c in preps if c.lower_ in RECIPIENT_PREPS):
             candidates += [c for c in prep.children if c.dep_ == "pobj"]
         for obj in [c for c in children if c.dep_ == "dobj"]:  # "support for Ukraine", "transfers to X"
             for prep in (c for c in obj.children if c.dep_ == "prep" and c.lower_ in ("to", "for", "against")):
@@ -355,6 +357,9 @@ class Coder:
         place = self._place(sent, trigger, actors)
         if not recipient and place is not None and place.code:
             recipient = [place]  # no one acted upon: the place's people (PETRARCH's and the gold records' reading)
+        elif place is not None and place.code and recipient and all(_unnamed_civilians(p) for p in recipient):
+            # "killed 23 people in Tel Aviv": unnamed victims are the place's, not the article's country's
+            recipient = [Party(text=p.text, code=place.code, sector=p.sector) for p in recipient]
         cameo = self._troop_move(trigger, found.cameo, actor_codes, recipient)
         if cameo.startswith("191") and actor and all(p.sector in NON_STATE for p in actor):
             cameo = "144"  # rebels or workers blocking a road obstruct (PROTEST); a state blockades (COERCE)
@@ -494,6 +499,10 @@ def _complement(head: Token) -> list[Token]:
         out.append(token)
         stack.extend(c for c in token.children if c.dep_ not in {"advcl", "relcl", "acl", "parataxis"})
     return out
+
+
+def _unnamed_civilians(party: Party) -> bool:
+    return party.sector == "CVL" and not any(word[:1].isupper() for word in party.text.split()[1:])
 
 
 def _is_passive(token: Token) -> bool:
