@@ -56,6 +56,8 @@ def test_seed_north_korean_troops_to_russia_reported_with_their_number(donga):
     assert article.text[event.evidence.start:event.evidence.end] == event.evidence.sentence
     assert "dispatched 1,500 elite troops" in event.evidence.sentence
     assert "military" in event.context
+    # Paragraph breaks end sentences: no evidence runs across two paragraphs.
+    assert all("\n" not in e.evidence.sentence for e in coded.events)
 
 
 def test_seed_weapons_for_ukraine_considered_and_conditional_with_its_condition(donga, koreapro):

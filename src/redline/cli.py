@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -454,9 +455,9 @@ def demo_cli(
     for e in found_events:
         modality = e["modality"] + (" (hearsay)" if e["hearsay"] else "")
         quantities = "; ".join(q["text"] for q in e["quantities"])
-        out.print(f"  {e['event']:<10} {_party_text(e['actor'])} → {_party_text(e['recipient'])}  [{modality}]"
-                  f"{'  ' + quantities if quantities else ''}  — {e['outlet']}: “{e['evidence']['sentence'][:90]}…”",
-                  highlight=False)
+        out.print(escape(f"  {e['event']:<10} {_party_text(e['actor'])} → {_party_text(e['recipient'])}  "
+                         f"[{modality}]{'  ' + quantities if quantities else ''}  — {e['outlet']}: "
+                         f"“{e['evidence']['sentence'][:90]}…”"), highlight=False)
 
 
 if __name__ == "__main__":

@@ -54,8 +54,6 @@ ACT_MODES = {"AID": "assist", "COOPERATE": "assist", "SUPPORT": "assist", "CONSU
              "RETREAT": "yield", "CONCEDE": "yield"}
 REQUEST_CODES = {"": "100", "assist": "101", "meet": "106", "yield": "105", "change": "104"}
 REJECT_CODES = {"": "120", "assist": "121", "meet": "125", "yield": "1246", "change": "124"}
-# Modalities that express the actor's intention (PLOVER codes the intention, not the act).
-INTENT_MODALITIES = {"planned", "considered", "conditional"}
 # Intent to cooperate, by act and context (CAMEO 03x).
 INTENT_CODES = {
     "AID": {"": "033", "economic": "0331", "military": "0332", "humanitarian": "0333", "peacekeeping": "0334"},
@@ -71,10 +69,25 @@ PRONOUNS = {"it", "they", "he", "she", "we", "i", "them", "its", "their"}
 
 @cache
 def load_nlp():
-    """spaCy's small English pipeline (tagger, parser, NER, lemmatizer): loaded once per process."""
+    """spaCy's small English pipeline (tagger, parser, NER, lemmatizer): loaded once per process, with
+    paragraph breaks made sentence breaks (the parser alone runs sentences across them)."""
     import spacy
+    from spacy.language import Language
 
-    return spacy.load(SPACY_MODEL, exclude=["senter"])
+    if not Language.has_factory("redline_paragraphs"):
+        Language.component("redline_paragraphs", func=_paragraph_breaks)
+    nlp = spacy.load(SPACY_MODEL, exclude=["senter"])
+    nlp.add_pipe("redline_paragraphs", before="parser")
+    return nlp
+
+
+def _paragraph_breaks(doc: Doc) -> Doc:
+    """A token after a line break starts a sentence; a line-break token ends one."""
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if "\n" in previous.text or "\n" in previous.whitespace_:
+            token.is_sent_start = True
+    return doc
 
 
 @dataclass
@@ -431,7 +444,8 @@ class Coder:
                 "reported" if modality.hearsay else "asserted")
             plover = self.lex.plover(new)
             return (plover.event, plover.mode, plover.context or kind[2]), new
-        intended = modality.modality in INTENT_MODALITIES or (modality.future and modality.modality == "asserted")
+        intended = modality.modality in {"planned", "considered"} or (modality.future and modality.modality == "asserted")
+        intended = intended or (modality.modality == "conditional" and modality.committed)
         if modality.modality == "threatened" or (intended and event in THREAT_CODES):
             new = THREAT_CODES.get(event, "130")
             modality.modality = "conditional" if modality.condition else (

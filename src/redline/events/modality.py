@@ -40,6 +40,9 @@ class Modality:
     hearsay: bool = False
     future: bool = False
     frame: Token | None = None  # the word that framed the event ("demanded", "refused"), if one did
+    # A conditional the actor commits to ("we may consider …", "will … if"), not a hypothetical ("could expand
+    # if …"): only the first is an intention PLOVER codes as AGREE.
+    committed: bool = False
 
 
 def _clause_text(token: Token) -> str:
@@ -121,6 +124,8 @@ def read_modality(trigger: Token, frames: dict[str, str]) -> Modality:
             result.hearsay = True
     result.hearsay = result.hearsay or _hearsay_in_sentence(trigger)
     if result.condition and modality in (None, "feared", "considered", "planned"):
+        volition = {c.lower_ for c in trigger.children if c.dep_ == "aux"} & {"may", "would", "will", "shall"}
+        result.committed = modality in {"considered", "planned"} or result.future or bool(volition)
         modality = "conditional"
     result.modality = modality or ("reported" if result.hearsay else "asserted")
     if result.modality in {"planned", "expected"}:
