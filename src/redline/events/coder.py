@@ -399,11 +399,13 @@ class Coder:
         quote = quote_for(sent, trigger, quotes)
         event_quantities = self._quantities_for(trigger, quantities, actor, actors)
         context = list(dict.fromkeys([*kind[2], *sentence_contexts(sent, self.lex)]))
+        words = [t for t in sent if not t.is_space]  # the sentence without the line breaks around it
+        start, end = words[0].idx, words[-1].idx + len(words[-1])
         return Event(
             event=kind[0], mode=kind[1], context=context, actor=actor, recipient=recipient,
             modality=modality.modality, condition=modality.condition, quantities=event_quantities, quote=quote,
             cameo=cameo,
-            evidence=Evidence(sentence=sent.text, start=sent.start_char, end=sent.end_char, trigger=trigger.text,
+            evidence=Evidence(sentence=sent.doc.text[start:end], start=start, end=end, trigger=trigger.text,
                               article_id=article_id, trigger_start=trigger.idx),
             hearsay=modality.hearsay, future=modality.future, place=place,
             date=_event_date(sent, trigger, on), action=action,
