@@ -205,3 +205,17 @@ def test_back_fill_codes_what_ingest_did_not_and_resumes(store, settings, tmp_pa
     articles, found = code_stored(store, batch_size=1)
     assert articles == 2 and found == store.counts()["events"] > 0
     assert code_stored(store) == (0, 0)  # nothing left: a re-run reads nothing again
+
+
+def test_other_languages_are_not_misread_and_huge_texts_are_cut_not_crashed(store, settings, tmp_path, coder):
+    french = tmp_path / "fr.txt"
+    french.write_text("La Corée du Nord a envoyé des troupes en Russie, selon les services de renseignement "
+                      "sud-coréens. Le gouvernement de Séoul envisage de fournir des armes à l'Ukraine.\n")
+    run_ingest([str(french)], store, settings=settings, group=False)
+    assert store.counts()["events"] == 0 and store.uncoded_articles() == []  # read, with no events
+    huge = ("North Korea has sent 1,500 troops to Russia.\n\n" * 200)
+    coder.nlp.max_length, limit = 5_000, coder.nlp.max_length
+    try:
+        assert coder.code(huge).events  # cut at a paragraph break below the limit, then coded
+    finally:
+        coder.nlp.max_length = limit

@@ -127,8 +127,11 @@ def code_articles(found: list[Article], store: Store, coder) -> int:
     from redline.events import CODER_VERSION
 
     originals = [a for a in found if not a.duplicate_of]
-    coded = coder.code_many((a.text, a.published, a.id) for a in originals)
-    results = [(a.id, [e.to_json() for e in c.events]) for a, c in zip(originals, coded)]
+    # The parser and dictionaries read English; other languages are marked coded with no events, not misread.
+    english = [a for a in originals if (a.language or "en") == "en"]
+    coded = coder.code_many((a.text, a.published, a.id) for a in english)
+    results = [(a.id, [e.to_json() for e in c.events]) for a, c in zip(english, coded)]
+    results += [(a.id, []) for a in originals if (a.language or "en") != "en"]
     store.save_events(results, CODER_VERSION)
     return sum(len(events) for _, events in results)
 

@@ -122,13 +122,23 @@ class Coder:
         self.lex = lex or lexicon()
 
     def code(self, text: str, published=None, article_id: str | None = None) -> Coded:
-        return self.code_doc(self.nlp(text), published, article_id)
+        return self.code_doc(self.nlp(self._fit(text)), published, article_id)
+
+    def _fit(self, text: str) -> str:
+        """A text the parser accepts: past spaCy's length limit, cut at the last paragraph break before it
+        (offsets stay true for what is kept; a news article is never that long)."""
+        limit = self.nlp.max_length
+        if len(text) <= limit:
+            return text
+        cut = text.rfind("\n\n", 0, limit)
+        return text[: cut if cut > 0 else limit]
 
     def code_many(self, items: Iterable[tuple[str, object, str | None]], batch_size: int = 32,
                   n_process: int = 1) -> Iterator[Coded]:
         """(text, published, article id) → Coded, in input order; spaCy parses in batches (and processes)."""
         items = list(items)
-        docs = self.nlp.pipe((text for text, _, _ in items), batch_size=batch_size, n_process=n_process)
+        texts = (self._fit(text) for text, _, _ in items)
+        docs = self.nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
         for doc, (_, published, article_id) in zip(docs, items):
             yield self.code_doc(doc, published, article_id)
 
