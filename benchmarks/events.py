@@ -113,9 +113,10 @@ def score(rows: list[dict], predictions: list[dict | None]) -> dict:
     }
 
 
-def speed(coder: Coder, texts: list[str], n_process: int, sentences: int) -> dict:
+def speed(coder: Coder, texts: list[str], n_process: int) -> dict:
     with Timer() as timer:
         coded = list(coder.code_many(((t, None, None) for t in texts), n_process=n_process))
+    sentences = sum(c.sentences for c in coded)
     return {
         "articles_per_s": round(len(texts) / timer.seconds, 1),
         "sentences_per_s": round(sentences / timer.seconds, 1),
@@ -143,11 +144,10 @@ def main() -> None:
     print("most frequent confusions (gold, coded):", confusion.most_common(12))
     articles = [json.loads(line)["text"] for line in (EVAL / "stories" / "ecbplus_dev.jsonl").open(encoding="utf-8")]
     articles = articles[:SMOKE_ARTICLES] if args.smoke else articles[:200]
-    sentences = sum(len(list(doc.sents)) for doc in coder.nlp.pipe(articles))
-    one = speed(coder, articles, 1, sentences)
+    one = speed(coder, articles, 1)
     figures.update({f"one_process_{k}": v for k, v in one.items()})
     if not args.smoke:
-        two = speed(coder, articles, 2, sentences)
+        two = speed(coder, articles, 2)
         figures.update({f"two_processes_{k}": v for k, v in two.items()})
     figures["peak_rss_mb"] = peak_rss_mb()
     finish("events", figures, args.smoke)

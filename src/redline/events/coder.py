@@ -96,6 +96,7 @@ class Coded:
 
     events: list[Event] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
+    sentences: int = 0
 
     def to_json(self) -> dict:
         from dataclasses import asdict
@@ -148,9 +149,11 @@ class Coder:
         quoted = find_quotes(doc, lambda token: self._party(token, actors))
         quotes = [q for q, _ in quoted]
         events: list[Event] = []
+        sentences = 0
         for sent in doc.sents:
+            sentences += 1
             events.extend(self._sentence_events(sent, actors, quotes, on, article_id))
-        return Coded(events=events, quotes=quotes)
+        return Coded(events=events, quotes=quotes, sentences=sentences)
 
     # ---- parties ----
 

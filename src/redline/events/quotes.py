@@ -8,6 +8,7 @@ National Security Office") and a country.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 
 from spacy.tokens import Doc, Span, Token
@@ -58,17 +59,20 @@ def describe(subject: Token, resolve: Callable[[Token], Party | None]) -> Speake
                    text=text)
 
 
-def _speech_near(doc: Doc, start: int, end: int) -> Token | None:
-    """The speech verb that introduces (same or previous sentence, before the quote) or follows the quote."""
-    first = doc.char_span(start, start + 1, alignment_mode="expand")
-    last = doc.char_span(max(end - 1, start), end, alignment_mode="expand")
-    if first is None or last is None:
+def _sentence_at(sentences: list[Span], starts: list[int], offset: int) -> Span | None:
+    index = bisect_right(starts, offset) - 1
+    return sentences[index] if index >= 0 else None
+
+
+def _speech_near(sentences: list[Span], starts: list[int], start: int, end: int) -> Token | None:
+    """The speech verb that introduces (in the quote's first sentence, before it) or follows the quote."""
+    sent = _sentence_at(sentences, starts, start)
+    if sent is None:
         return None
-    sent = first.sent
     before = [t for t in sent if t.idx < start and speech_verb(t) and _subject(t) is not None]
     if before:
         return before[-1]
-    after_sent = last.sent
+    after_sent = _sentence_at(sentences, starts, max(end - 1, start))
     after = [t for t in after_sent if t.idx >= end and speech_verb(t) and _subject(t) is not None]
     return after[0] if after else None
 
@@ -92,11 +96,13 @@ def find_quotes(doc: Doc, resolve: Callable[[Token], Party | None]) -> list[tupl
     """Direct quotes (with their speech verb) then indirect speech, in text order."""
     found: list[tuple[Quote, Token | None]] = []
     covered: list[tuple[int, int]] = []
+    sentences = list(doc.sents)
+    starts = [s.start_char for s in sentences]
     for start, end in quoted_spans(doc.text):
         text = doc.text[start:end]
         if len(text.split()) < 4:
             continue  # a scare-quoted term ("red line"), not speech
-        verb = _speech_near(doc, start - 1, end + 1)
+        verb = _speech_near(sentences, starts, start - 1, end + 1)
         speaker = describe(_subject(verb), resolve) if verb is not None else None
         found.append((Quote(text=text.strip(), speaker=speaker, direct=True, start=start, end=end), verb))
         covered.append((start - 1, end + 1))
