@@ -219,3 +219,11 @@ def test_other_languages_are_not_misread_and_huge_texts_are_cut_not_crashed(stor
         assert coder.code(huge).events  # cut at a paragraph break below the limit, then coded
     finally:
         coder.nlp.max_length = limit
+
+
+def test_coding_in_worker_processes_gives_the_same_events_in_order(coder):
+    texts = [("North Korea has sent 1,500 troops to Russia.", None, "a"), ("Iran threatened to attack Israel.", None, "b"),
+             ("The weather was mild.", None, "c"), ("Seoul plans to send a team to Ukraine.", None, "d")] * 3
+    alone = [[e.to_json() for e in c.events] for c in coder.code_many(texts)]
+    shared = [[e.to_json() for e in c.events] for c in coder.code_many(texts, n_process=2)]
+    assert shared == alone and len(shared) == 12 and shared[0][0]["event"] == "AID" and shared[2] == []

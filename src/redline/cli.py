@@ -307,13 +307,14 @@ def code_cli(
     input_file: Annotated[Optional[Path], typer.Argument(help="JSONL ({id, text, date?}) or plain lines; default stdin")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON line per input, in order (the contract)")] = False,
     stored: Annotated[bool, typer.Option("--stored", help="Code stored articles not coded yet (resumable back-fill)")] = False,
+    workers: Annotated[int, typer.Option(help="Processes parsing and coding in parallel (one per core)")] = 1,
     db: DbOption = None,
 ) -> None:
     """Code events: who did what to whom (PLOVER), how sure (modality), on whose word (quotes)."""
     from redline.events import Coder
 
     if stored:
-        _code_stored(db)
+        _code_stored(db, workers)
         return
     try:
         lines = (input_file.read_text(encoding="utf-8") if input_file else sys.stdin.read()).splitlines()
@@ -322,7 +323,7 @@ def code_cli(
     rows = [_code_input(line, number) for number, line in enumerate(lines, start=1) if line.strip()]
     coder = Coder()
     good = [r for r in rows if "error" not in r]
-    coded = iter(coder.code_many((r["text"], r.get("date"), str(r["id"])) for r in good))
+    coded = iter(coder.code_many(((r["text"], r.get("date"), str(r["id"])) for r in good), n_process=workers))
     for row in rows:
         if "error" in row:
             result = {"id": row["id"], "events": [], "error": row["error"]}
@@ -350,14 +351,14 @@ def _code_input(line: str, number: int) -> dict:
     return {"id": row.get("id", str(number)), "text": row["text"], "date": row.get("date")}
 
 
-def _code_stored(db: str | None) -> None:
+def _code_stored(db: str | None, workers: int = 1) -> None:
     from redline.pipeline import code_stored
 
     store = _open_store(db)
     with Progress(TextColumn("coding"), BarColumn(), TextColumn("{task.completed} articles"),
                   TimeElapsedColumn(), console=err, transient=True) as progress:
         task = progress.add_task("code", total=None)
-        articles, found = code_stored(store, on_batch=lambda n, e: progress.advance(task, n))
+        articles, found = code_stored(store, on_batch=lambda n, e: progress.advance(task, n), workers=workers)
     out.print(f"coded {articles} articles: {found} events")
 
 

@@ -97,7 +97,7 @@ def run_ingest(
             new = [o.article for o, status in zip(outcomes, statuses) if status == "stored"]
             if settings.code_events and new:
                 coder = coder or _coder()
-                code_articles(new, store, coder)
+                code_articles(new, store, coder, n_process=workers)
             batch.clear()
 
         try:
@@ -122,14 +122,14 @@ def _coder():
     return Coder()
 
 
-def code_articles(found: list[Article], store: Store, coder) -> int:
+def code_articles(found: list[Article], store: Store, coder, n_process: int = 1) -> int:
     """Code events in articles and store them; copies of an earlier article are not new evidence: skipped."""
     from redline.events import CODER_VERSION
 
     originals = [a for a in found if not a.duplicate_of]
     # The parser and dictionaries read English; other languages are marked coded with no events, not misread.
     english = [a for a in originals if (a.language or "en") == "en"]
-    coded = coder.code_many((a.text, a.published, a.id) for a in english)
+    coded = coder.code_many(((a.text, a.published, a.id) for a in english), n_process=n_process)
     results = [(a.id, [e.to_json() for e in c.events]) for a, c in zip(english, coded)]
     results += [(a.id, []) for a in originals if (a.language or "en") != "en"]
     store.save_events(results, CODER_VERSION)
@@ -137,7 +137,7 @@ def code_articles(found: list[Article], store: Store, coder) -> int:
 
 
 def code_stored(store: Store, *, batch_size: int = 50, on_batch: Callable[[int, int], None] = lambda n, e: None,
-                coder=None) -> tuple[int, int]:
+                coder=None, workers: int = 1) -> tuple[int, int]:
     """Back-fill: code every stored article the current coder has not read, a batch per transaction, so an
     interrupted run resumes where it stopped. Returns (articles, events)."""
     from redline.events import CODER_VERSION
@@ -148,7 +148,7 @@ def code_stored(store: Store, *, batch_size: int = 50, on_batch: Callable[[int, 
         batch = store.uncoded_articles(batch_size, CODER_VERSION)
         if not batch:
             return total_articles, total_events
-        found = code_articles(batch, store, coder)
+        found = code_articles(batch, store, coder, n_process=workers)
         total_articles += len(batch)
         total_events += found
         on_batch(len(batch), found)
