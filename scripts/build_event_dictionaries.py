@@ -89,7 +89,7 @@ def read_verbs(path: Path) -> dict:
             match = re.match(r"---\s+(\S+)\s+\[([^\]]*)\]", line)
             if match:
                 block = match.group(1)
-                blocks[block] = {"code": match.group(2), "patterns": []}
+                blocks[block] = {"code": match.group(2).split(":")[0], "patterns": []}
             continue
         if block is None or not line.strip() or line.startswith("#") or line.startswith("~"):
             continue
@@ -118,7 +118,7 @@ def read_verbs(path: Path) -> dict:
             words = _words(head[0]).split()
             if not words:
                 continue
-            entry = {"block": block, "code": codes[0].strip() if codes else None, "rest": words[1:]}
+            entry = {"block": block, "code": codes[0].split(":")[0].strip() if codes else None, "rest": words[1:]}
             _add_verb(verbs, words[0], entry)
             for group in forms:
                 for form in group.split():

@@ -227,3 +227,25 @@ def test_coding_in_worker_processes_gives_the_same_events_in_order(coder):
     alone = [[e.to_json() for e in c.events] for c in coder.code_many(texts)]
     shared = [[e.to_json() for e in c.events] for c in coder.code_many(texts, n_process=2)]
     assert shared == alone and len(shared) == 12 and shared[0][0]["event"] == "AID" and shared[2] == []
+
+
+@pytest.mark.parametrize("text, event, actor, recipient", [
+    ("North Korea fired two ballistic missiles into the East Sea on Monday.", "MOBILIZE", "PRK", None),
+    ("North Korea fired missiles at Ukraine on Monday.", "ASSAULT", "PRK", "UKR"),
+    ("South Korea summoned the Russian ambassador to protest the military cooperation.", "ACCUSE", "KOR", "RUS"),
+    ("NATO confirmed that North Korean troops had been sent to Russia.", "AID", "PRK", "RUS"),
+    ("The United States imposed new sanctions on Russian entities.", "SANCTION", "USA", "RUS"),
+    ("Yoon Suk Yeol held a phone call with Volodymyr Zelensky.", "CONSULT", "KOR", "UKR"),
+    ("Kim Jong Un visited a munitions factory.", "CONSULT", "PRK", None),
+])
+def test_the_crisis_in_the_news(coder, text, event, actor, recipient):
+    found = coder.code(text, "2024-11-04").events[0]
+    assert found.event == event
+    assert actor in {p.code for p in found.actor}
+    assert recipient is None or recipient in {p.code for p in found.recipient}
+
+
+def test_money_is_a_quantity_with_its_currency(coder):
+    event = coder.code("Seoul will provide $100 million in humanitarian aid to Ukraine.").events[0]
+    assert (event.event, event.action) == ("AGREE", "AID")
+    assert (event.quantities[0].value, event.quantities[0].unit) == (100_000_000, "USD")

@@ -60,6 +60,7 @@ def find_names(doc: Doc, lex: Lexicon, on: date | None = None) -> list[NameMatch
             i += 1
             continue
         found = None
+        person = _person_at(doc, i)
         for n in range(min(max(longest, 1) + 1, lex.max_name_words, len(doc) - i), 0, -1):
             span = doc[i:i + n]
             if span[-1].is_punct:
@@ -69,6 +70,8 @@ def find_names(doc: Doc, lex: Lexicon, on: date | None = None) -> list[NameMatch
             code = lex.actor_code(key, on) or (lex.capitals[key] if capital else None)
             if code is None and key.endswith("s"):  # "Albanians", "Serbs": the demonym's plural
                 code = lex.actor_code(key[:-1], on)
+            if code and person is not None and span.end < person.end and len(code) > 3:
+                code = None  # "Kim" alone in "Kim Jong Un" is some other Kim (a country name still counts)
             if code:
                 found = NameMatch(i, i + n, key, code, capital)
                 break
@@ -78,6 +81,13 @@ def find_names(doc: Doc, lex: Lexicon, on: date | None = None) -> list[NameMatch
         else:
             i += 1
     return matches
+
+
+def _person_at(doc: Doc, i: int):
+    token = doc[i]
+    if token.ent_type_ != "PERSON" or token.ent_iob_ != "B":
+        return None
+    return next((e for e in doc.ents if e.start == i), None)
 
 
 def _countries(matches: list[NameMatch]) -> list[str]:

@@ -185,6 +185,10 @@ class Coder:
         return resolve(wider, actors, self.lex) if len(wider) > 1 else None
 
     def _subject(self, verb: Token, depth: int = 0) -> Token | None:
+        if any(c.dep_ == "nsubjpass" for c in verb.children):
+            # "troops had been sent": the doer is the agent ("by …") or unknown, never the one who says so
+            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+            return next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
         for child in verb.children:
             if child.dep_ in {"nsubj", "csubj"}:
                 return child
@@ -401,12 +405,15 @@ class Coder:
         if not any(p.code for p in actor) and not (trigger.pos_ == "NOUN" and recipient):
             return None  # no one to code: PETRARCH's rule, and the main guard against verbs read out of context
         place = self._place(sent, trigger, actors)
-        if not recipient and place is not None and place.code:
+        if not recipient and place is not None and place.code and not (len(actor) > 1 and place.code in actor_codes):
             recipient = [place]  # no one acted upon: the place's people (PETRARCH's and the gold records' reading)
         elif place is not None and place.code and recipient and all(_unnamed_civilians(p) for p in recipient):
             # "killed 23 people in Tel Aviv": unnamed victims are the place's, not the article's country's
             recipient = [Party(text=p.text, code=place.code, sector=p.sector) for p in recipient]
         cameo = self._troop_move(trigger, found.cameo, actor_codes, recipient)
+        if cameo == "150" and trigger.lemma_.lower() in {"fire", "launch"} and any(
+                p.code and p.code not in actor_codes for p in recipient):
+            cameo = "195"  # missiles fired at someone: an attack, not a test
         if cameo.startswith("191") and actor and all(p.sector in NON_STATE for p in actor):
             cameo = "144"  # rebels or workers blocking a road obstruct (PROTEST); a state blockades (COERCE)
         if cameo.startswith("01"):

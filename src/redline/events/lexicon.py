@@ -63,9 +63,11 @@ class Lexicon:
         for name, code in own["names"].items():
             if not name.startswith("_"):
                 self.actors.setdefault(name_key(name), [[code, None, None]])
-        for code, event in own["plover_overrides"].items():
+        for code, reading in own["plover_overrides"].items():
             if not code.startswith("_"):
-                self.cameo_plover[code] = {**self.cameo_plover[code], "event": event}
+                event, _, mode = reading.partition(":")
+                self.cameo_plover[code] = {**self.cameo_plover[code], "event": event,
+                                           "mode": mode or self.cameo_plover[code]["mode"]}
         for name, sector in own["agents"].items():
             self.agents.setdefault(name_key(name), sector)
         self.capitals: dict[str, str] = own["capitals"]

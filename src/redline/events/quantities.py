@@ -96,6 +96,8 @@ def read_quantities(sent: Span, skip: set[int] | None = None) -> list[tuple[Quan
                 used.add(after[1].i)
         unit_token = _unit_of(token)
         currency = CURRENCIES.get(previous.text) if previous is not None else None
+        if currency and (unit_token is None or unit_token.i < token.i):
+            unit_token = previous  # "$100 million": the sum belongs where the currency sign hangs
         unit = currency or (unit_token.lemma_.lower() if unit_token is not None else None)
         if unit_token is not None and unit_token.lower_.endswith("s") and unit_token.lemma_.lower() == unit_token.lower_:
             unit = unit_token.lower_
@@ -103,6 +105,8 @@ def read_quantities(sent: Span, skip: set[int] | None = None) -> list[tuple[Quan
             unit = "troops"
         start = (previous.i if previous is not None and (approximate or currency) else token.i)
         end = (unit_token.i + 1 if unit_token is not None and unit_token.i > token.i else group[-1].i + 1)
+        if currency:
+            end = group[-1].i + 1
         text = token.doc[start:end].text
         found.append((Quantity(value=value, unit=unit, text=text, low=low, high=high, approximate=approximate),
                       unit_token))
