@@ -233,16 +233,14 @@ class Coder:
         candidates: list[Token] = []
         children = list(trigger.children)
         candidates += [c for c in children if c.dep_ in {"dative", "dobj", "nsubjpass", "attr"}]
-        preps = [c for c in children if c.dep_ == "prep"]
-        preps += [g for c in children if c.dep_ == "prt" for g in c.children if g.dep_ == "prep"]  # "up to 16 …"
-        for prep in (c for c in preps if c.lower_ in RECIPIENT_PREPS):
+        for prep in (c for c in _prepositions(trigger) if c.lower_ in RECIPIENT_PREPS):
             candidates += [c for c in prep.children if c.dep_ == "pobj"]
         for obj in [c for c in children if c.dep_ == "dobj"]:  # "support for Ukraine", "transfers to X"
             for prep in (c for c in obj.children if c.dep_ == "prep" and c.lower_ in ("to", "for", "against")):
                 candidates += [c for c in prep.children if c.dep_ == "pobj"]
         for clause in (c for c in children if c.dep_ in {"xcomp", "advcl", "acl"}):  # "troops to aid Russia"
             candidates += [c for c in clause.children if c.dep_ in {"dobj", "dative"}]
-            for prep in (c for c in clause.children if c.dep_ == "prep" and c.lower_ in RECIPIENT_PREPS):
+            for prep in (c for c in _prepositions(clause) if c.lower_ in RECIPIENT_PREPS):
                 candidates += [c for c in prep.children if c.dep_ == "pobj"]  # "offered to hand over to Britain"
         for clause in (c for c in children if c.dep_ == "ccomp"):  # "demanded that the US cancel …"
             candidates += [c for c in clause.children if c.dep_ == "nsubj"]
@@ -555,6 +553,12 @@ def _complement(head: Token) -> list[Token]:
         out.append(token)
         stack.extend(c for c in token.children if c.dep_ not in {"advcl", "relcl", "acl", "parataxis"})
     return out
+
+
+def _prepositions(verb: Token) -> list[Token]:
+    """The verb's prepositions, those behind its particle included ("kidnapped up to 16 …", "hand over to")."""
+    found = [c for c in verb.children if c.dep_ == "prep"]
+    return found + [g for c in verb.children if c.dep_ == "prt" for g in c.children if g.dep_ == "prep"]
 
 
 def _unnamed_civilians(party: Party) -> bool:
