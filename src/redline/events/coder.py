@@ -15,16 +15,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 
-import dateparser
 from spacy.tokens import Doc, Span, Token
 
-from redline.events.actors import DocumentActors, parties, read_document, resolve, phrase
+from redline.events.actors import DocumentActors, parties, read_document, resolve
 from redline.events.contexts import sentence_contexts
+from redline.events.dates import event_date
 from redline.events.lexicon import STATEMENT, Lexicon, lexicon, split_code
 from redline.events.modality import read_modality
-from redline.events.names import name_key
 from redline.events.quantities import read_quantities
 from redline.events.quotes import find_quotes, quote_for, speech_verb
+from redline.events.readings import plover_reading
 from redline.events.verbs import VerbMatch, match_nominal, match_verb, object_rule, verb_lemmas
 from redline.records import Event, Evidence, Party, Quantity, Quote
 
@@ -49,21 +49,6 @@ LIGHT_VERBS = {"stage", "hold", "launch", "issue", "conduct", "mount", "carry", 
                "file", "hold"}
 # Frames that are events in their own right when what they govern codes nothing.
 SELF_CODING_FRAMES = {"threatened", "planned", "denied", "requested", "refused"}
-# REQUEST and REJECT take their mode from the act asked for or refused (PLOVER's shared modes).
-COOPERATIVE = {"AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT"}
-ACT_MODES = {"AID": "assist", "COOPERATE": "assist", "SUPPORT": "assist", "CONSULT": "meet", "AGREE": "meet",
-             "RETREAT": "yield", "CONCEDE": "yield"}
-REQUEST_CODES = {"": "100", "assist": "101", "meet": "106", "yield": "105", "change": "104"}
-REJECT_CODES = {"": "120", "assist": "121", "meet": "125", "yield": "1246", "change": "124"}
-# Intent to cooperate, by act and context (CAMEO 03x).
-INTENT_CODES = {
-    "AID": {"": "033", "economic": "0331", "military": "0332", "humanitarian": "0333", "peacekeeping": "0334"},
-    "COOPERATE": {"": "031", "economic": "0311", "military": "0312", "legal": "0313", "intelligence": "0314"},
-    "CONSULT": {"": "036"},
-    "SUPPORT": {"": "032"},
-}
-# A conflictual act under a threat frame becomes the matching CAMEO threat.
-THREAT_CODES = {"ASSAULT": "138", "MOBILIZE": "138", "COERCE": "1384", "SANCTION": "1312", "PROTEST": "133"}
 STATEMENT_NOUNS = {"statement", "announcement", "declaration"}
 PRONOUNS = {"it", "they", "he", "she", "we", "i", "them", "its", "their"}
 
@@ -433,7 +418,7 @@ class Coder:
             actor, recipient = self._requester(trigger, modality.frame, actor, recipient, actors, quotes)
             if not any(p.code for p in actor):
                 return None
-        kind, cameo = self._plover_reading(kind, cameo, modality)
+        kind, cameo = plover_reading(kind, cameo, modality, self.lex)
         quote = quote_for(sent, trigger, quotes)
         event_quantities = self._quantities_for(trigger, quantities, actor, actors)
         context = list(dict.fromkeys([*kind[2], *sentence_contexts(sent, self.lex)]))
@@ -446,7 +431,7 @@ class Coder:
             evidence=Evidence(sentence=sent.doc.text[start:end], start=start, end=end, trigger=trigger.text,
                               article_id=article_id, trigger_start=trigger.idx),
             hearsay=modality.hearsay, future=modality.future, place=place,
-            date=_event_date(sent, trigger, on), action=action,
+            date=event_date(sent, trigger, on), action=action,
         )
 
     def _requester(self, act: Token, frame: Token | None, actor: list[Party], recipient: list[Party],
@@ -467,37 +452,6 @@ class Coder:
             obj = next((c for c in node.children if c.dep_ in {"dobj", "dative"}), None)
             asked = parties(obj, actors, self.lex) if obj is not None else recipient
         return requester, asked
-
-    def _plover_reading(self, kind: tuple, cameo: str, modality) -> tuple[tuple, str]:
-        """PLOVER codes intentions and threats as events of their own (manual, AGREE, CONCEDE and THREATEN):
-        a cooperative act that is planned, considered, conditional or in the future is AGREE; a retreat yet to
-        come is CONCEDE; a conflictual act threatened, or announced for the future, is THREATEN. The act itself
-        stays in `action`. A feared or hypothetical act is left as it is: no one committed to it."""
-        event = kind[0]
-        refused = modality.modality == "refused" or (
-            modality.modality == "negated" and modality.future and event in COOPERATIVE)
-        if modality.modality == "requested" or refused:
-            # "demanded that X withdraw" is a REQUEST; "refused to withdraw", "will not accept" a REJECT.
-            table = REQUEST_CODES if modality.modality == "requested" else REJECT_CODES
-            new = table.get(ACT_MODES.get(event, ""), table[""])
-            modality.modality = "conditional" if modality.condition else (
-                "reported" if modality.hearsay else "asserted")
-            plover = self.lex.plover(new)
-            return (plover.event, plover.mode, plover.context or kind[2]), new
-        intended = modality.modality in {"planned", "considered"} or (modality.future and modality.modality == "asserted")
-        intended = intended or (modality.modality == "conditional" and modality.committed)
-        if modality.modality == "threatened" or (intended and event in THREAT_CODES):
-            new = THREAT_CODES.get(event, "130")
-            modality.modality = "conditional" if modality.condition else (
-                "reported" if modality.hearsay else "asserted")
-        elif intended and event in INTENT_CODES:
-            new = INTENT_CODES[event].get(kind[2][0] if kind[2] else "", INTENT_CODES[event][""])
-        elif intended and event == "RETREAT":
-            new = "080"
-        else:
-            return kind, cameo
-        plover = self.lex.plover(new)
-        return (plover.event, plover.mode, plover.context or kind[2]), new
 
     def _troop_move(self, trigger: Token, cameo: str, actor_codes: set[str], recipient: list[Party]) -> str:
         """Troops sent to another country's side are military aid (AID); moved at home, a show of force."""
@@ -574,27 +528,3 @@ def _depth(token: Token) -> int:
     while token.head.i != token.i and depth < 50:
         token, depth = token.head, depth + 1
     return depth
-
-
-MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
-
-
-def _event_date(sent: Span, trigger: Token, on: date | None) -> str | None:
-    """The date the sentence gives, nearest the event's word; "on Tuesday" resolved against the article date."""
-    dates = [e for e in sent.ents if e.label_ == "DATE"]
-    if not dates:
-        return None
-    ent = min(dates, key=lambda e: abs(e.start - trigger.i))
-    words = ent.text.lower()
-    relative = any(d in words for d in WEEKDAYS) or any(w in words for w in ("yesterday", "today", "tonight"))
-    if relative and on is None:
-        return None  # "on Tuesday" without the article's date: which Tuesday is unknown
-    if not relative and not (any(m in words for m in MONTHS) and any(c.isdigit() for c in words)):
-        return None  # "last year", "next week", "three months": not a day
-    base = datetime.combine(on, datetime.min.time()) if on else None
-    settings = {"PREFER_DATES_FROM": "past"}
-    if base is not None:
-        settings["RELATIVE_BASE"] = base
-    parsed = dateparser.parse(ent.text, languages=["en"], settings=settings)
-    return parsed.date().isoformat() if parsed else None

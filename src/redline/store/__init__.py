@@ -209,8 +209,9 @@ class Store:
             for article_id, found in coded:
                 connection.execute(events.delete().where(events.c.article_id == article_id))
                 connection.execute(coded_articles.delete().where(coded_articles.c.article_id == article_id))
-                for seq, event in enumerate(found):
-                    connection.execute(insert(events).values(**_event_row(article_id, seq, event)))
+                rows = [_event_row(article_id, seq, coded_event) for seq, coded_event in enumerate(found)]
+                if rows:
+                    connection.execute(insert(events), rows)
                 connection.execute(insert(coded_articles).values(
                     article_id=article_id, coder=coder, events=len(found), coded_at=now))
 
