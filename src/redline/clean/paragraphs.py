@@ -13,6 +13,8 @@ Both cleaners end here. The steps, in order:
 
 from __future__ import annotations
 
+import re
+
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -32,11 +34,16 @@ class Draft:
     dropped: list[tuple[str, str]] = field(default_factory=list)  # (why, text): shown by `redline clean --explain`
 
 
-# Promotional lines inside the body are short; a long paragraph that mentions a subscription is news.
+# Promotional lines inside the body are short; a long paragraph that mentions a subscription is news, and so
+# is a short one that reports what someone said ("… continued to sign up subscribers, Mayer said").
 PROMO_MAX_WORDS = 25
+_REPORTED = re.compile(r"\b(said|says|told|according to)\b")
 # A repeated paragraph this long is a copy defect; shorter repeats (an interview's recurring question, list
 # items) are the page's own, unless most of the page is doubled.
 REPEAT_MIN_WORDS = 20
+# A page is doubled (a copy defect, like the seed that prints every paragraph twice) when nearly all its body
+# paragraphs recur; a page whose recipes or plans share a few lines is not (ScrapingHub, 5f03fc…).
+DOUBLED_SHARE = 0.7
 # Main-block scoring, measured on text dumps of the ScrapingHub pages (benchmarks/clean.py): a body paragraph
 # scores its length less a small offset (one-sentence fragments should not carry a block); a line that is not
 # body text costs its length within [min, max].
@@ -241,7 +248,7 @@ def _cut_tail(paragraphs: list[str], draft: Draft, *, strict: bool) -> list[str]
 def _drop_promos(paragraphs: list[str], draft: Draft) -> list[str]:
     kept = []
     for text in paragraphs:
-        if lines.words(text) <= PROMO_MAX_WORDS and lines.is_paywall_or_tail(text):
+        if lines.words(text) <= PROMO_MAX_WORDS and lines.is_paywall_or_tail(text) and not _REPORTED.search(text):
             draft.dropped.append(("promotion", text))
         else:
             kept.append(text)
@@ -252,13 +259,24 @@ def _dedupe(paragraphs: list[str], draft: Draft) -> list[str]:
     keys = [normalise_text(text) for text in paragraphs]
     counts = Counter(keys)
     body_keys = {key for text, key in zip(paragraphs, keys) if lines.is_body(text)}
-    doubled_page = sum(1 for key in body_keys if counts[key] > 1) > len(body_keys) / 2
-    seen: set[str] = set()
+    doubled_page = sum(1 for key in body_keys if counts[key] > 1) >= DOUBLED_SHARE * len(body_keys)
+    first: dict[str, int] = {}
     kept = []
-    for text, key in zip(paragraphs, keys):
-        if key in seen and (doubled_page or lines.words(text) >= REPEAT_MIN_WORDS):
+    for index, (text, key) in enumerate(zip(paragraphs, keys)):
+        recurring = counts[key] >= 3 and not _copied_with_neighbours(keys, first.get(key, index), index)
+        if key in first and (doubled_page or (lines.words(text) >= REPEAT_MIN_WORDS and not recurring)):
             draft.dropped.append(("repeated", text))
             continue
-        seen.add(key)
+        first.setdefault(key, index)
         kept.append(text)
     return kept
+
+
+def _copied_with_neighbours(keys: list[str], original: int, repeat: int) -> bool:
+    """A copy defect repeats a paragraph next to itself or with its neighbours (A A, or A B … A B). A paragraph
+    that comes back three times or more among new text (an interview's recurring question) is the page's own."""
+    if repeat == original + 1:
+        return True
+    before = repeat > 0 and original > 0 and keys[repeat - 1] == keys[original - 1]
+    after = repeat + 1 < len(keys) and keys[repeat + 1] == keys[original + 1]
+    return before or after
