@@ -249,3 +249,12 @@ def test_money_is_a_quantity_with_its_currency(coder):
     event = coder.code("Seoul will provide $100 million in humanitarian aid to Ukraine.").events[0]
     assert (event.event, event.action) == ("AGREE", "AID")
     assert (event.quantities[0].value, event.quantities[0].unit) == (100_000_000, "USD")
+
+
+def test_code_reports_an_unreadable_input_in_one_line(tmp_path):
+    binary = tmp_path / "bin.txt"
+    binary.write_bytes(b"\xff\xfe\x00 not text")
+    for path in (binary, tmp_path / "missing.jsonl"):
+        result = redline("code", "--json", path)
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert f"{path}: cannot read" in result.stderr

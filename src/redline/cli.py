@@ -319,7 +319,7 @@ def code_cli(
     try:
         lines = (input_file.read_text(encoding="utf-8") if input_file else sys.stdin.read()).splitlines()
     except (OSError, UnicodeDecodeError) as exc:
-        _fail(ReadError(f"{input_file or 'stdin'}: cannot read ({exc})"))
+        _fail(RedlineError(f"{input_file or 'stdin'}: cannot read ({exc})"))
     rows = [_code_input(line, number) for number, line in enumerate(lines, start=1) if line.strip()]
     coder = Coder()
     good = [r for r in rows if "error" not in r]
