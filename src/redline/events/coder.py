@@ -174,6 +174,8 @@ class Coder:
             found = match_verb(token, self.lex)
             if found is None and lemma in TROOP_MOVES:
                 found = VerbMatch("070", token, 0)  # sharpened by _troop_move when troops or arms move
+            if found is None and any(c.dep_ == "aux" and c.lower_ in {"must", "should"} for c in token.children):
+                found = VerbMatch("100", token, 0)  # "China must drop barriers": whatever the act, a demand
             return found
         if token.pos_ == "NOUN":
             if token.lower_ in STATEMENT_NOUNS and token.dep_ == "dobj" and token.head.lemma_ in {"make", "issue"}:

@@ -19,6 +19,7 @@ SPEECH_VERBS = {
     "say", "tell", "add", "state", "announce", "indicate", "note", "stress", "warn", "confirm", "claim", "insist",
     "explain", "declare", "write", "remark", "emphasise", "emphasize", "highlight", "signal", "argue", "reiterate",
     "assert", "acknowledge", "admit", "allege", "suggest", "predict", "urge", "caution", "tweet", "post",
+    "conclude", "demand",
 }
 OPENING, CLOSING, STRAIGHT = "“«", "”»", '"'
 ORG_WORDS = {"office", "ministry", "council", "agency", "department", "committee", "service", "command", "staff",

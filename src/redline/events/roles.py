@@ -20,7 +20,7 @@ RECIPIENT_PREPS = ("to", "with", "against", "on", "toward", "towards", "into", "
                    "between")
 PLACE_PREPOSITIONS = {"in", "at", "near", "outside", "inside", "around", "across", "throughout", "into", "north",
                       "south", "east", "west"}
-PRONOUNS = {"it", "they", "he", "she", "we", "i", "them", "its", "their"}
+PRONOUNS = {"it", "they", "he", "she", "we", "i", "them", "its", "their", "his", "her", "our", "my"}
 # Verbs whose object names the act: "staged a protest", "held talks", "launched an offensive".
 LIGHT_VERBS = {"stage", "hold", "launch", "issue", "conduct", "mount", "carry", "begin", "continue", "start",
                "lodge", "resume", "wage", "organize", "organise", "announce", "declare", "call", "complete",
@@ -68,8 +68,11 @@ class Roles:
                          quotes: list[Quote]) -> list[Party]:
         if subject is None:
             return []
+        owner = next((c for c in subject.children if c.dep_ == "poss" and c.lower_ in PRONOUNS), None)
+        if owner is not None and not any(p.code for p in parties(subject, actors, self.lex)):
+            subject = owner  # "their forces had completed their withdrawal": whose forces
         if subject.lower_ in PRONOUNS:
-            if subject.lower_ in {"we", "i"}:
+            if subject.lower_ in {"we", "i", "our", "my"}:
                 party = self.speaker_party(subject, quotes)
                 return [party] if party else []
             node = verb
