@@ -254,7 +254,7 @@ class Coder:
             governed = {t.idx for c in token.children if c.dep_ in {"xcomp", "ccomp"} for t in _complement(c)}
             if not governed or governed & triggers:
                 continue  # its complement was coded (or it has none: then it was coded itself)
-            match = match_verb(token, self.lex)
+            match = self._frame_with_object(token, self.lex.frames[token.lemma_.lower()])
             if match is not None:
                 event = self._event(match, sent, actors, quotes, quantities, on, article_id)
                 if event is not None:

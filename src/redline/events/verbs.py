@@ -79,8 +79,8 @@ def object_rule(verb: Token, lex: Lexicon) -> str | None:
 def match_verb(verb: Token, lex: Lexicon, window: int = 14) -> VerbMatch | None:
     """The CAMEO code this verb carries here, or None when it codes no event."""
     found = _match_dictionary(verb, lex, window)
-    if found is not None and found.words > 0:
-        return found
+    if found is not None and found.words > 1:
+        return found  # a pattern of two words or more is more specific than a verb + object rule
     rule = object_rule(verb, lex)
     return VerbMatch(rule, verb, 1) if rule else found
 
