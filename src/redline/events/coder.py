@@ -279,10 +279,13 @@ class Coder:
         if trigger.lemma_.lower() in TROOP_MOVES and trigger.pos_ == "VERB":
             recipient = [p for p in recipient if p.sector != "MIL" or p.text.lower() not in trigger.sent.text.lower()
                          or p.code not in actor_codes]
-        if not any(p.code for p in actor) and _is_passive(trigger):
-            place = self.roles.place(sent, trigger, actors)  # "were killed … outside Basra": the place's country
-            if place is not None and place.code:
-                actor = [place]
+        if not any(p.code for p in actor):
+            place = self.roles.place(sent, trigger, actors)
+            if place is not None and place.code and _is_passive(trigger):
+                actor = [place]  # "were killed … outside Basra": the place's country
+            elif place is not None and place.code and actor:
+                # "Prisoners rioted at a jail in Dili": unnamed people act where they are
+                actor = [Party(text=p.text, code=place.code, sector=p.sector) for p in actor]
         if not any(p.code for p in actor) and not (trigger.pos_ == "NOUN" and recipient):
             return None  # no one to code: PETRARCH's rule, and the main guard against verbs read out of context
         place = self.roles.place(sent, trigger, actors)

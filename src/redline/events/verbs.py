@@ -88,7 +88,8 @@ def match_verb(verb: Token, lex: Lexicon, window: int = 14) -> VerbMatch | None:
 def _match_dictionary(verb: Token, lex: Lexicon, window: int) -> VerbMatch | None:
     entries = next((lex.verbs[w] for w in verb_lemmas(verb) if w in lex.verbs), None)
     if not entries:
-        return None
+        own = next((lex.verb_codes[w] for w in verb_lemmas(verb) if w in lex.verb_codes), None)
+        return VerbMatch(own, verb, 0) if own else None  # a verb only redline's lexicon knows ("demobilize")
     with_particles = [e for e in entries if e["rest"] and _particles_follow(e["rest"], verb)]
     plain = [e for e in entries if not e["rest"]]
     chosen = (with_particles or plain or [None])[0]
