@@ -320,6 +320,8 @@ class Coder:
             if not any(p.code for p in actor):
                 return None
         kind, cameo = plover_reading(kind, cameo, modality, self.lex)
+        if kind[0] == "ACCUSE":
+            recipient = self.roles.accused(trigger, actors, {(p.code, p.sector) for p in actor}) or recipient
         quote = quote_for(sent, trigger, quotes)
         event_quantities = self._quantities_for(trigger, quantities, actor, actors)
         context = list(dict.fromkeys([*kind[2], *sentence_contexts(sent, self.lex)]))

@@ -102,6 +102,10 @@ class Roles:
         for clause in (c for c in children if c.dep_ == "ccomp"):  # "demanded that the US cancel …"
             candidates += [c for c in clause.children if c.dep_ == "nsubj"]
         light = any(lemma in LIGHT_VERBS for lemma in verb_lemmas(trigger))
+        if light:  # "lodged a protest with Albania": the act's noun carries the recipient
+            for obj in (c for c in children if c.dep_ == "dobj"):
+                for prep in (c for c in obj.children if c.dep_ == "prep" and c.lower_ in RECIPIENT_PREPS):
+                    candidates += [c for c in prep.children if c.dep_ == "pobj"]
         for candidate in candidates:
             if light and candidate.lemma_.lower() in self.lex.nominals:
                 continue  # "held a meeting of the NSC": the meeting's own parties are not its recipient
@@ -110,6 +114,16 @@ class Roles:
                      if p.code and (p.code, p.sector) not in actor_keys]
             if found:
                 return found
+        return []
+
+    def accused(self, trigger: Token, actors: DocumentActors, actor_keys: set[tuple]) -> list[Party]:
+        """Whom an accusation is about ("complained to the UN over Israeli air raids"): PLOVER's recipient of
+        ACCUSE is the accused, not the one complained to."""
+        for prep in (c for c in prepositions(trigger) if c.lower_ in {"over", "about", "against", "of"}):
+            for obj in (c for c in prep.children if c.dep_ == "pobj"):
+                found = [p for p in parties(obj, actors, self.lex) if p.code and (p.code, p.sector) not in actor_keys]
+                if found:
+                    return found
         return []
 
     def nominal_actor(self, noun: Token, actors: DocumentActors, quotes: list[Quote]) -> list[Party]:
