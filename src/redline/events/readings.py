@@ -32,6 +32,9 @@ def plover_reading(kind: tuple, cameo: str, modality: Modality, lex: Lexicon) ->
     event = kind[0]
     refused = modality.modality == "refused" or (
         modality.modality == "negated" and modality.future and event in COOPERATIVE)
+    if modality.modality == "requested" and event == "COERCE":
+        modality.modality = "asserted"  # "ordered the paper to suspend publication": ordered coercion is coercion
+        return kind, cameo
     if modality.modality == "requested" or refused:
         # "demanded that X withdraw" is a REQUEST; "refused to withdraw", "will not accept" a REJECT.
         table = REQUEST_CODES if modality.modality == "requested" else REJECT_CODES
