@@ -225,7 +225,7 @@ class Coder:
 
     def _sentence_events(self, sent: Span, actors: DocumentActors, quotes: list[Quote], on: date | None,
                          article_id: str | None) -> list[Event]:
-        events: list[tuple[int, int, Event]] = []
+        events: list[tuple[float, bool, Event]] = []  # (rank, read from a verb, event)
         seen: set[int] = set()
         quantities = read_quantities(sent)
         for token in sent:
@@ -238,16 +238,20 @@ class Coder:
                 continue  # "held a meeting": the verb's event already says it
             event = self._event(found, sent, actors, quotes, quantities, on, article_id)
             if event is not None:
-                events.append((0, _depth(trigger) + (0 if trigger.pos_ == "VERB" else 0.5), event))
+                verbal = trigger.pos_ == "VERB"
+                # The sentence's main event is the one nearest the root; a noun ranks just below a verb.
+                events.append((_depth(trigger) + (0 if verbal else 0.5), verbal, event))
         events += self._frame_events(sent, actors, quotes, quantities, on, article_id, events)
-        events.sort(key=lambda e: (e[0], e[1]))
+        events.sort(key=lambda e: e[0])
         return [e for _, _, e in events]
 
-    def _frame_events(self, sent, actors, quotes, quantities, on, article_id, coded) -> list[tuple[int, int, Event]]:
+    def _frame_events(self, sent, actors, quotes, quantities, on, article_id, coded) -> list[tuple[float, bool, Event]]:
         """When nothing a frame governs codes ("Hamas threatened to resume …"), the frame verb itself is the
         event, as the verb dictionary reads it (THREATEN, AGREE to prepare …); considering or fearing is not."""
         found = []
-        triggers = {e.evidence.trigger_start for _, _, e in coded}
+        # Acts a frame governs are verbs; a noun deep in its complement ("refused to commit to any assistance")
+        # does not stand for the refusal.
+        triggers = {e.evidence.trigger_start for _, verbal, e in coded if verbal}
         for token in sent:
             if token.pos_ != "VERB" or self.lex.frames.get(token.lemma_.lower()) not in SELF_CODING_FRAMES:
                 continue
@@ -260,7 +264,7 @@ class Coder:
                 if event is not None:
                     event.modality = "conditional" if event.condition else (
                         "reported" if event.hearsay else "asserted")
-                    found.append((0, _depth(token), event))
+                    found.append((_depth(token), True, event))
         return found
 
     def _event(self, found: VerbMatch, sent: Span, actors: DocumentActors, quotes: list[Quote],
