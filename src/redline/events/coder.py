@@ -302,6 +302,9 @@ class Coder:
         if cameo == "150" and trigger.lemma_.lower() in {"fire", "launch"} and any(
                 p.code and p.code not in actor_codes for p in recipient):
             cameo = "195"  # missiles fired at someone: an attack, not a test
+        reading = self.lex.plover(cameo)
+        if reading and reading.event == "MOBILIZE" and len({p.code for p in actor if p.code}) > 1:
+            cameo = "062"  # "joint military operations are coded as COOPERATE" (manual, MOBILIZE)
         if cameo.startswith("191") and actor and all(p.sector in NON_STATE for p in actor):
             cameo = "144"  # rebels or workers blocking a road obstruct (PROTEST); a state blockades (COERCE)
         if cameo.startswith("01"):
