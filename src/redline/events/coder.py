@@ -38,7 +38,8 @@ TROOP_MOVES = {"send", "dispatch", "despatch", "deploy", "station", "deployment"
 # With a thing rather than an act as object, these frames are events of their PLOVER family: (CAMEO prefix,
 # default code).
 FRAME_FAMILIES = {"refused": ("12", "120"), "requested": ("10", "100"), "denied": ("12", "120")}
-# Sectors that protest rather than coerce when they block.
+# Sectors that protest rather than coerce when they block, and the verbs of blocking.
+BLOCKING = {"block", "blockade", "barricade", "obstruct", "close", "shut", "occupy", "paralyse", "paralyze"}
 NON_STATE = {"REB", "OPP", "CVL", "LAB", "EDU", "REL", "AGR", "REF", "UAF", "BUS"}
 # Frames that are events in their own right when what they govern codes nothing.
 SELF_CODING_FRAMES = {"threatened", "planned", "denied", "requested", "refused"}
@@ -305,8 +306,11 @@ class Coder:
         reading = self.lex.plover(cameo)
         if reading and reading.event == "MOBILIZE" and len({p.code for p in actor if p.code}) > 1:
             cameo = "062"  # "joint military operations are coded as COOPERATE" (manual, MOBILIZE)
-        if cameo.startswith("191") and actor and all(p.sector in NON_STATE for p in actor):
-            cameo = "144"  # rebels or workers blocking a road obstruct (PROTEST); a state blockades (COERCE)
+        reading = self.lex.plover(cameo)
+        blocking = (reading and reading.event == "COERCE" and reading.mode in (None, "restrict")
+                    and trigger.lemma_.lower() in BLOCKING)
+        if blocking and actor and all(p.sector in NON_STATE for p in actor):
+            cameo = "144"  # rebels or workers blocking a road obstruct (PROTEST); a state restricts (COERCE)
         if cameo.startswith("01"):
             if trigger.pos_ != "NOUN":
                 return None  # speech verbs frame quotes; only "make a statement" is kept, as a watchable act
