@@ -258,3 +258,30 @@ def test_code_reports_an_unreadable_input_in_one_line(tmp_path):
         result = redline("code", "--json", path)
         assert result.returncode == 1 and "Traceback" not in result.stderr
         assert f"{path}: cannot read" in result.stderr
+
+
+class _CoderThatTripsOnOneSentence(Coder):
+    """The real coder, made to fail on one sentence: what an unforeseen parse would do."""
+
+    def _sentence_events(self, sent, *args):
+        if "Gwangju" in sent.text:
+            raise ValueError("unforeseen parse")
+        return super()._sentence_events(sent, *args)
+
+
+def test_a_sentence_that_cannot_be_read_costs_neither_the_article_nor_the_run(store, settings, tmp_path):
+    dump = tmp_path / "a.txt"
+    dump.write_text("North Korea has sent 1,500 troops to Russia, officials said on Tuesday.\n\n"
+                    "Protesters gathered in Gwangju on Monday to oppose the move.\n\n"
+                    "Seoul plans to send a monitoring team to Ukraine, a senior official said.\n")
+    errors = []
+    from redline import pipeline
+    original = pipeline._coder
+    pipeline._coder = lambda: _CoderThatTripsOnOneSentence(nlp=Coder().nlp)
+    try:
+        summary = run_ingest([str(dump)], store, settings=settings, group=False, on_error=errors.append)
+    finally:
+        pipeline._coder = original
+    assert summary.stored == 1
+    assert [e["event"] for e in store.events()] == ["AID", "AGREE"]  # the two readable sentences
+    assert len(errors) == 1 and "sentence 2" in errors[0].reason and "unforeseen parse" in errors[0].reason

@@ -97,7 +97,7 @@ def run_ingest(
             new = [o.article for o, status in zip(outcomes, statuses) if status == "stored"]
             if settings.code_events and new:
                 coder = coder or _coder()
-                code_articles(new, store, coder, n_process=workers)
+                code_articles(new, store, coder, n_process=workers, on_error=on_error)
             batch.clear()
 
         try:
@@ -122,17 +122,21 @@ def _coder():
     return Coder()
 
 
-def code_articles(found: list[Article], store: Store, coder, n_process: int = 1) -> int:
+def code_articles(found: list[Article], store: Store, coder, n_process: int = 1,
+                  on_error: Callable[[ItemError], None] = lambda error: None) -> int:
     """Code events in articles and store them; copies of an earlier article are not new evidence: skipped."""
     from redline.events import CODER_VERSION
 
     originals = [a for a in found if not a.duplicate_of]
     # The parser and dictionaries read English; other languages are marked coded with no events, not misread.
     english = [a for a in originals if (a.language or "en") == "en"]
-    coded = coder.code_many(((a.text, a.published, a.id) for a in english), n_process=n_process)
+    coded = list(coder.code_many(((a.text, a.published, a.id) for a in english), n_process=n_process))
     results = [(a.id, [e.to_json() for e in c.events]) for a, c in zip(english, coded)]
     results += [(a.id, []) for a in originals if (a.language or "en") != "en"]
     store.save_events(results, CODER_VERSION)
+    for article, found in zip(english, coded):
+        for message in found.errors:
+            on_error(ItemError(article.origin or article.id, f"events: {message}"))
     return sum(len(events) for _, events in results)
 
 

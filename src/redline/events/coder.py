@@ -91,11 +91,15 @@ class Coded:
     events: list[Event] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     sentences: int = 0
+    errors: list[str] = field(default_factory=list)  # sentences that could not be read, and why
 
     def to_json(self) -> dict:
         from dataclasses import asdict
 
-        return {"events": [e.to_json() for e in self.events], "quotes": [asdict(q) for q in self.quotes]}
+        data = {"events": [e.to_json() for e in self.events], "quotes": [asdict(q) for q in self.quotes]}
+        if self.errors:
+            data["errors"] = self.errors
+        return data
 
 
 def _as_date(value) -> date | None:
@@ -147,12 +151,14 @@ class Coder:
         actors = read_document(doc, self.lex, on)
         quoted = find_quotes(doc, lambda token: self.roles.party(token, actors))
         quotes = [q for q, _ in quoted]
-        events: list[Event] = []
-        sentences = 0
+        coded = Coded(quotes=quotes)
         for sent in doc.sents:
-            sentences += 1
-            events.extend(self._sentence_events(sent, actors, quotes, on, article_id))
-        return Coded(events=events, quotes=quotes, sentences=sentences)
+            coded.sentences += 1
+            try:
+                coded.events.extend(self._sentence_events(sent, actors, quotes, on, article_id))
+            except Exception as exc:  # noqa: BLE001 - one odd parse must not cost the article its other events
+                coded.errors.append(f"sentence {coded.sentences} ({sent.text[:60]!r}): {type(exc).__name__}: {exc}")
+        return coded
 
     # ---- parties ----
 
