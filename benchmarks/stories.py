@@ -15,7 +15,7 @@ import hashlib
 import json
 import random
 import sys
-from collections import Counter, defaultdict
+from collections import defaultdict
 from pathlib import Path
 
 import numpy as np

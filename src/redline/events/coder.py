@@ -160,8 +160,6 @@ class Coder:
                 coded.errors.append(f"sentence {coded.sentences} ({sent.text[:60]!r}): {type(exc).__name__}: {exc}")
         return coded
 
-    # ---- parties ----
-
     # ---- events ----
 
     def _match(self, token: Token) -> VerbMatch | None:
