@@ -57,7 +57,8 @@ class Lexicon:
         self.blocks: dict[str, dict] = verbs["blocks"]
         self.verbs: dict[str, list[dict]] = verbs["verbs"]
         self.actors: dict[str, list] = _data("actors.json")
-        self.agents: dict[str, str] = _data("agents.json")
+        # PETRARCH2's "people" agent (PPL) is what CAMEO calls civilians.
+        self.agents: dict[str, str] = {k: ("CVL" if v == "PPL" else v) for k, v in _data("agents.json").items()}
         self.cameo_plover: dict[str, dict] = _data("cameo_plover.json")
         own = _data("lexicon_redline.json")
         for name, code in own["names"].items():
