@@ -16,10 +16,11 @@ from spacy.tokens import Doc, Token
 
 from redline.events.lexicon import Lexicon, split_code
 from redline.events.names import name_key
+from redline.events.tree import pruned
 from redline.records import Party
 
 # Children that start a clause of their own: their words do not describe the party.
-CLAUSES = {"relcl", "acl", "advcl", "ccomp", "xcomp", "csubj", "parataxis", "punct", "cc", "conj", "prep_of_event"}
+CLAUSES = {"relcl", "acl", "advcl", "ccomp", "xcomp", "csubj", "parataxis", "punct", "cc", "conj"}
 FIRST_PERSON = {"we", "us", "our", "i", "me"}
 # Sectors of dictionary entries that are people in office (a name could be someone else's).
 OFFICE_SECTORS = {"GOV", "ELI", "MIL", "LEG", "JUD"}
@@ -139,12 +140,7 @@ def _sector_of(tokens: list[Token], lex: Lexicon) -> str | None:
 
 def phrase(head: Token) -> list[Token]:
     """The words of the noun phrase headed by `head`, without clauses or coordinated phrases."""
-    out = [head]
-    for child in head.children:
-        if child.dep_ in CLAUSES:
-            continue
-        out.extend(phrase(child))
-    return sorted(out, key=lambda t: t.i)
+    return pruned(head, CLAUSES)
 
 
 def conjuncts(head: Token) -> list[Token]:

@@ -26,6 +26,7 @@ from redline.events.quantities import read_quantities
 from redline.events.quotes import find_quotes, quote_for, speech_verb
 from redline.events.readings import plover_reading
 from redline.events.roles import LIGHT_VERBS, Roles
+from redline.events.tree import pruned
 from redline.events.verbs import VerbMatch, match_nominal, match_verb, object_rule, verb_lemmas
 from redline.records import Event, Evidence, Party, Quantity, Quote
 
@@ -218,7 +219,7 @@ class Coder:
 
     def _framed_object(self, frame: Token) -> VerbMatch | None:
         """'we may consider offensive weapons': the weapons framed by 'consider' are military aid, considered."""
-        if frame.lemma_.lower() not in self.lex.frames or self.lex.frames[frame.lemma_.lower()] != "considered":
+        if self.lex.frames.get(frame.lemma_.lower()) != "considered":
             return None
         for child in frame.children:
             if child.dep_ == "dobj" and child.lemma_.lower() in self.lex.military_objects:
@@ -260,7 +261,9 @@ class Coder:
         for token in sent:
             if token.pos_ != "VERB" or self.lex.frames.get(token.lemma_.lower()) not in SELF_CODING_FRAMES:
                 continue
-            governed = {t.idx for c in token.children if c.dep_ in {"xcomp", "ccomp"} for t in _complement(c)}
+            # the complement without the clauses hanging on it ("stop talks [if the US goes ahead]")
+            governed = {t.idx for c in token.children if c.dep_ in {"xcomp", "ccomp"}
+                        for t in pruned(c, {"advcl", "relcl", "acl", "parataxis"})}
             if not governed or governed & triggers:
                 continue  # its complement was coded (or it has none: then it was coded itself)
             match = self._frame_with_object(token, self.lex.frames[token.lemma_.lower()])
@@ -288,8 +291,8 @@ class Coder:
         if trigger.lemma_.lower() in TROOP_MOVES and trigger.pos_ == "VERB":
             recipient = [p for p in recipient if p.sector != "MIL" or p.text.lower() not in trigger.sent.text.lower()
                          or p.code not in actor_codes]
+        place = self.roles.place(sent, trigger, actors)
         if not any(p.code for p in actor):
-            place = self.roles.place(sent, trigger, actors)
             if place is not None and place.code and _is_passive(trigger):
                 actor = [place]  # "were killed … outside Basra": the place's country
             elif place is not None and place.code and actor:
@@ -297,7 +300,6 @@ class Coder:
                 actor = [Party(text=p.text, code=place.code, sector=p.sector) for p in actor]
         if not any(p.code for p in actor) and not (trigger.pos_ == "NOUN" and recipient):
             return None  # no one to code: PETRARCH's rule, and the main guard against verbs read out of context
-        place = self.roles.place(sent, trigger, actors)
         if not recipient and place is not None and place.code and not (len(actor) > 1 and place.code in actor_codes):
             recipient = [place]  # no one acted upon: the place's people (PETRARCH's and the gold records' reading)
         elif place is not None and place.code and recipient and all(_unnamed_civilians(p) for p in recipient):
@@ -378,15 +380,6 @@ class Coder:
             quantity.what = owner or next((p.code for p in actor if p.code), None)
             chosen.append(quantity)
         return chosen
-
-def _complement(head: Token) -> list[Token]:
-    """A complement clause without the clauses that hang on it ("stop talks [if the US goes ahead]")."""
-    out, stack = [], [head]
-    while stack:
-        token = stack.pop()
-        out.append(token)
-        stack.extend(c for c in token.children if c.dep_ not in {"advcl", "relcl", "acl", "parataxis"})
-    return out
 
 
 def _unnamed_civilians(party: Party) -> bool:

@@ -90,40 +90,38 @@ class Roles:
         candidates: list[Token] = []
         children = list(trigger.children)
         candidates += [c for c in children if c.dep_ in {"dative", "dobj", "nsubjpass", "attr"}]
-        for prep in (c for c in prepositions(trigger) if c.lower_ in RECIPIENT_PREPS):
-            candidates += [c for c in prep.children if c.dep_ == "pobj"]
+        candidates += _objects_of(prepositions(trigger), RECIPIENT_PREPS)
         for obj in [c for c in children if c.dep_ == "dobj"]:  # "support for Ukraine", "transfers to X"
-            for prep in (c for c in obj.children if c.dep_ == "prep" and c.lower_ in ("to", "for", "against")):
-                candidates += [c for c in prep.children if c.dep_ == "pobj"]
+            candidates += _objects_of(obj.children, {"to", "for", "against"})
         for clause in (c for c in children if c.dep_ in {"xcomp", "advcl", "acl"}):  # "troops to aid Russia"
             candidates += [c for c in clause.children if c.dep_ in {"dobj", "dative"}]
-            for prep in (c for c in prepositions(clause) if c.lower_ in RECIPIENT_PREPS):
-                candidates += [c for c in prep.children if c.dep_ == "pobj"]  # "offered to hand over to Britain"
+            candidates += _objects_of(prepositions(clause), RECIPIENT_PREPS)  # "offered to hand over to Britain"
         for clause in (c for c in children if c.dep_ == "ccomp"):  # "demanded that the US cancel …"
             candidates += [c for c in clause.children if c.dep_ == "nsubj"]
         light = any(lemma in LIGHT_VERBS for lemma in verb_lemmas(trigger))
         if light:  # "lodged a protest with Albania": the act's noun carries the recipient
             for obj in (c for c in children if c.dep_ == "dobj"):
-                for prep in (c for c in obj.children if c.dep_ == "prep" and c.lower_ in RECIPIENT_PREPS):
-                    candidates += [c for c in prep.children if c.dep_ == "pobj"]
+                candidates += _objects_of(obj.children, RECIPIENT_PREPS)
         for candidate in candidates:
             if light and candidate.lemma_.lower() in self.lex.nominals:
                 continue  # "held a meeting of the NSC": the meeting's own parties are not its recipient
-            # Same country is fine (students against their government), the same party is not.
-            found = [p for p in parties(candidate, actors, self.lex)
-                     if p.code and (p.code, p.sector) not in actor_keys]
+            found = self._others(candidate, actors, actor_keys)
             if found:
                 return found
         return []
 
+    def _others(self, head: Token, actors: DocumentActors, actor_keys: set[tuple]) -> list[Party]:
+        """The coded parties a phrase names other than the actors: the same country is fine (students against
+        their government), the same party is not."""
+        return [p for p in parties(head, actors, self.lex) if p.code and (p.code, p.sector) not in actor_keys]
+
     def accused(self, trigger: Token, actors: DocumentActors, actor_keys: set[tuple]) -> list[Party]:
         """Whom an accusation is about ("complained to the UN over Israeli air raids"): PLOVER's recipient of
         ACCUSE is the accused, not the one complained to."""
-        for prep in (c for c in prepositions(trigger) if c.lower_ in {"over", "about", "against", "of"}):
-            for obj in (c for c in prep.children if c.dep_ == "pobj"):
-                found = [p for p in parties(obj, actors, self.lex) if p.code and (p.code, p.sector) not in actor_keys]
-                if found:
-                    return found
+        for obj in _objects_of(prepositions(trigger), {"over", "about", "against", "of"}):
+            found = self._others(obj, actors, actor_keys)
+            if found:
+                return found
         return []
 
     def nominal_actor(self, noun: Token, actors: DocumentActors, quotes: list[Quote]) -> list[Party]:
@@ -181,6 +179,12 @@ class Roles:
             country = next((c for c in (split_code(code)[0] for code in reversed(codes)) if c), None)
             return Party(text=text, code=country, sector=None)
         return None
+
+
+def _objects_of(tokens, words) -> list[Token]:
+    """The objects of those tokens that are prepositions among `words` ("to Ukraine" → Ukraine)."""
+    return [obj for prep in tokens if prep.dep_ == "prep" and prep.lower_ in words
+            for obj in prep.children if obj.dep_ == "pobj"]
 
 
 def prepositions(verb: Token) -> list[Token]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from spacy.tokens import Token
 
 from redline.events.lexicon import Lexicon
+from redline.events.tree import pruned
 
 
 @dataclass(frozen=True)
@@ -51,17 +52,8 @@ def _particles_follow(rest: list[str], verb: Token) -> bool:
     return all(word in attached or word in following for word in rest)
 
 
+# The clauses hanging on a verb: a pattern is read in the verb's own phrase, not in them.
 CLAUSES = {"relcl", "acl", "advcl", "ccomp", "parataxis", "conj"}
-
-
-def _own_phrase(verb: Token) -> list[Token]:
-    """The verb's words without the clauses hanging on it ("a resolution that aims to tighten sanctions")."""
-    out, stack = [], [verb]
-    while stack:
-        token = stack.pop()
-        out.append(token)
-        stack.extend(c for c in token.children if c.dep_ not in CLAUSES)
-    return sorted(out, key=lambda t: t.i)
 
 
 def object_rule(verb: Token, lex: Lexicon) -> str | None:
@@ -97,7 +89,7 @@ def _match_dictionary(verb: Token, lex: Lexicon, window: int) -> VerbMatch | Non
         return None
     block = lex.blocks.get(chosen["block"], {"code": "---"})
     lemma = verb.lemma_.lower()
-    after = [token_keys(t) for t in _own_phrase(verb) if verb.i < t.i <= verb.i + window]
+    after = [token_keys(t) for t in pruned(verb, CLAUSES) if verb.i < t.i <= verb.i + window]
     before = [token_keys(t) for t in verb.doc[max(verb.sent.start, verb.i - 6): verb.i]]
     seen_after = frozenset().union(*after)
     best: tuple[float, str] | None = None
