@@ -366,18 +366,27 @@ def _party_text(parties: list[dict]) -> str:
     return ", ".join(f"{p['code'] or '?'}{'/' + p['sector'] if p['sector'] else ''}" for p in parties) or "—"
 
 
+def _event_label(e: dict) -> str:
+    return f"{e['event']}{' ' + e['mode'] if e['mode'] else ''}"
+
+
+def _modality_text(e: dict) -> str:
+    return e["modality"] + (" (hearsay)" if e.get("hearsay") else "")
+
+
+def _quantities_text(e: dict) -> str:
+    return "; ".join(q["text"] for q in e["quantities"])
+
+
 def _show_events(result: dict) -> None:
     if result.get("error"):
         err.print(f"[red]{result['id']}[/red]: {result['error']}", highlight=False)
         return
     table = Table("event", "actor", "recipient", "modality", "quantities", "evidence", title=f"{result['id']}")
     for e in result["events"]:
-        modality = e["modality"] + (" (hearsay)" if e.get("hearsay") else "")
-        if e["condition"]:
-            modality += f": {e['condition']}"
-        quantities = "; ".join(q["text"] for q in e["quantities"])
-        table.add_row(f"{e['event']}{' ' + e['mode'] if e['mode'] else ''}", _party_text(e["actor"]),
-                      _party_text(e["recipient"]), modality, quantities, e["evidence"]["sentence"][:160])
+        modality = _modality_text(e) + (f": {e['condition']}" if e["condition"] else "")
+        table.add_row(_event_label(e), _party_text(e["actor"]), _party_text(e["recipient"]), modality,
+                      _quantities_text(e), e["evidence"]["sentence"][:160])
     out.print(table)
 
 
@@ -406,9 +415,8 @@ def events_cli(
     table = Table("event", "actor", "recipient", "modality", "quantities", "outlet", "evidence",
                   title=f"{len(found)} events")
     for e in found:
-        modality_text = e["modality"] + (" (hearsay)" if e["hearsay"] else "")
-        table.add_row(f"{e['event']}{' ' + e['mode'] if e['mode'] else ''}", _party_text(e["actor"]),
-                      _party_text(e["recipient"]), modality_text, "; ".join(q["text"] for q in e["quantities"]),
+        table.add_row(_event_label(e), _party_text(e["actor"]), _party_text(e["recipient"]), _modality_text(e),
+                      _quantities_text(e),
                       e["outlet"] or "—", e["evidence"]["sentence"][:140])
     out.print(table)
 
@@ -454,10 +462,9 @@ def demo_cli(
     found_events = store.events(limit=None)
     out.print(f"\n[bold]Events[/bold]: {len(found_events)} coded")
     for e in found_events:
-        modality = e["modality"] + (" (hearsay)" if e["hearsay"] else "")
-        quantities = "; ".join(q["text"] for q in e["quantities"])
+        quantities = _quantities_text(e)
         out.print(escape(f"  {e['event']:<10} {_party_text(e['actor'])} → {_party_text(e['recipient'])}  "
-                         f"[{modality}]{'  ' + quantities if quantities else ''}  — {e['outlet']}: "
+                         f"[{_modality_text(e)}]{'  ' + quantities if quantities else ''}  — {e['outlet']}: "
                          f"“{e['evidence']['sentence'][:90]}…”"), highlight=False)
 
 
