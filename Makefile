@@ -19,6 +19,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/dedup.py
 	$(BIN)/python benchmarks/stories.py
 	$(BIN)/python benchmarks/events.py
+	$(BIN)/python benchmarks/watch.py
 
 # What CI runs: every benchmark on a small slice, checked against the floors in benchmarks/floors.json.
 bench-smoke: $(STAMP)
@@ -26,6 +27,7 @@ bench-smoke: $(STAMP)
 	$(BIN)/python benchmarks/dedup.py --smoke
 	$(BIN)/python benchmarks/stories.py --smoke
 	$(BIN)/python benchmarks/events.py --smoke
+	$(BIN)/python benchmarks/watch.py --smoke
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import shutil
 import sys
+from contextlib import nullcontext
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -51,6 +53,8 @@ def _fail(exc: Exception) -> None:
 
 
 DbOption = Annotated[Optional[str], typer.Option("--db", help="Database URL for this command")]
+WatchlistOption = Annotated[Optional[list[Path]], typer.Option(
+    "--watchlist", "-w", help="Watchlist YAML to keep up to date as articles arrive (repeatable)")]
 
 
 def _open_store(db: str | None = None) -> Store:
@@ -71,6 +75,7 @@ def ingest_cli(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON")] = False,
     strict: Annotated[bool, typer.Option(help="Exit with status 1 if any item failed")] = False,
     workers: Annotated[int, typer.Option(help="Processes cleaning in parallel (one per core is a good choice)")] = 1,
+    watchlist: WatchlistOption = None,
     db: DbOption = None,
 ) -> None:
     """Store articles from files, folders and URLs; each bad item is reported and the run goes on."""
@@ -79,7 +84,8 @@ def ingest_cli(
     except ValueError as exc:
         _fail(exc)
     store = _open_store(db)
-    summary = _ingest_with_progress(sources, store, fields, encoding, workers)
+    watchers = [_watcher(path, store) for path in watchlist or ()]
+    summary = _ingest_with_progress(sources, store, fields, encoding, workers, watchers)
     if as_json:
         out.print_json(data=summary.as_dict())
     else:
@@ -88,7 +94,7 @@ def ingest_cli(
         raise typer.Exit(1)
 
 
-def _ingest_with_progress(sources, store, fields=None, encoding=None, workers=1) -> Summary:
+def _ingest_with_progress(sources, store, fields=None, encoding=None, workers=1, watchers=()) -> Summary:
     columns = [TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("documents"),
                TimeElapsedColumn()]
     with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
@@ -102,7 +108,7 @@ def _ingest_with_progress(sources, store, fields=None, encoding=None, workers=1)
 
         try:
             return run_ingest(sources, store, settings=state.settings, fields=fields, encoding=encoding,
-                              workers=workers, on_document=on_document, on_error=on_error)
+                              workers=workers, on_document=on_document, on_error=on_error, watchers=watchers)
         except KeyboardInterrupt:
             err.print("[yellow]interrupted:[/yellow] everything cleaned so far is stored; run again to resume")
             raise typer.Exit(130)
@@ -421,6 +427,187 @@ def events_cli(
     out.print(table)
 
 
+# --- watch ---------------------------------------------------------------------------------------------------
+
+def _load_watchlist(path: Path):
+    from redline.watch import load_watchlist
+
+    try:
+        return load_watchlist(path)
+    except RedlineError as exc:
+        _fail(exc)
+
+
+def _watcher(path: Path, store: Store, *, console: bool = True):
+    from redline.watch import Watcher, make_sinks
+
+    watchlist = _load_watchlist(path)
+    return Watcher(watchlist, store, sinks=make_sinks(watchlist.alerts, console=console))
+
+
+def _as_of(value: str | None, store: Store) -> datetime | None:
+    """None (now), "latest" (the newest stored article's date: for archives) or a date/time."""
+    if not value or value == "now":
+        return None
+    if value == "latest":
+        return store.newest_published()
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        _fail(RedlineError(f"--as-of {value!r}: give now, latest, or a date such as 2024-10-23 or 2024-10-23T12:00"))
+        raise
+    if len(value) <= 10:
+        parsed += timedelta(days=1) - timedelta(microseconds=1)  # a date means: by the end of that day
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+@app.command("board")
+def board_cli(
+    watchlist: Annotated[Path, typer.Option("--watchlist", "-w", help="The watchlist YAML")],
+    as_of: Annotated[Optional[str], typer.Option(
+        help="now (default), latest (the newest article's date: for an archive), or a date")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="The board as one JSON object")] = False,
+    db: DbOption = None,
+) -> None:
+    """The ladder and every indicator: level, value, sources, grade and the newest evidence; alerts on changes."""
+    store = _open_store(db)
+    moment = _as_of(as_of, store)
+    with err.status("reading the stored events…") if err.is_terminal else nullcontext():
+        board = _watcher(watchlist, store).evaluate(moment)
+    if as_json:
+        sys.stdout.write(json.dumps(board.to_json(), ensure_ascii=False) + "\n")
+        return
+    _show_board(board)
+
+
+def _show_board(board) -> None:
+    w, stage = board.watchlist, board.stage
+    out.print(f"[bold]{escape(w.problem)}[/bold]  ({w.id}, as of {stage.as_of:%Y-%m-%d %H:%M} UTC)", highlight=False)
+    for step in reversed(w.ladder):
+        here = step.level == stage.level
+        marker = "[bold red]▶[/bold red]" if here else " "
+        since = f"  since {stage.since:%Y-%m-%d}" if here else ""
+        out.print(f" {marker} {step.level} {escape(step.name)}{since}", highlight=False)
+    if stage.reasons:
+        out.print(f"[bold]Why stage {stage.level}[/bold]")
+    for reason in stage.reasons:
+        detail = f" — now {reason['level']}" if reason["indicator"] else ""
+        out.print(f"  • {escape(reason['condition'])}{detail}", highlight=False)
+        for evidence in reason["evidence"]:
+            out.print(f"      ← {escape(_evidence_text(evidence))}", highlight=False)
+    out.print("[bold]Indicators[/bold]")
+    for state in board.indicators:
+        indicator = w.indicator(state.indicator)
+        colour = {"none": "dim", "crossed": "bold red"}.get(state.level, "yellow")
+        facts = [_value_text(indicator.measure.kind, state)] + ([state.modality] if state.modality else [])
+        facts += [f"{state.sources} source(s), {state.sources_for_value} for the value", f"grade {state.grade}"]
+        out.print(f"  [{colour}]{state.level:<8}[/{colour}] [bold]{state.indicator}[/bold]  {escape(' · '.join(facts))}",
+                  highlight=False)
+        out.print(f"           [dim]{escape(indicator.question)}[/dim]", highlight=False)
+        for evidence in state.evidence[:1]:
+            out.print(f"           ← {escape(_evidence_text(evidence.to_json()))}", highlight=False)
+        for evidence in state.counter_evidence[:1]:
+            out.print(f"           ✗ {escape(_evidence_text(evidence.to_json()))}", highlight=False)
+    if not any(state.evidence for state in board.indicators) and board.stage.as_of.year >= 2000:
+        err.print("[yellow]no live evidence[/yellow] as of this date (old evidence ages out): "
+                  "for an archive, try --as-of latest")
+
+
+def _value_text(kind: str, state) -> str:
+    if state.value is None:
+        return "no figure"
+    if kind == "quantity":
+        return f"{state.value:,.0f} {state.unit}"
+    if kind == "occurred":
+        return f"evidence weight {state.value:.2f}" if state.value else "no live evidence"
+    return f"{state.value:g} {'independent sources' if kind == 'sources' else 'reports'}"
+
+
+def _evidence_text(evidence: dict) -> str:
+    return (f"{evidence['outlet'] or '?'} [{evidence['reliability']}] {(evidence['published'] or '')[:10]}, "
+            f"{evidence['modality']}: “{_excerpt(evidence['sentence'], evidence.get('trigger'))}”")
+
+
+def _excerpt(sentence: str, trigger: str | None, width: int = 170) -> str:
+    """The part of a long sentence around its trigger word, so the words that matter are shown."""
+    if len(sentence) <= width:
+        return sentence
+    at = sentence.find(trigger) if trigger else -1
+    start = max(0, min(at - width // 3, len(sentence) - width)) if at > 0 else 0
+    if start:
+        start = sentence.find(" ", start) + 1  # from a word's start
+    return ("…" if start else "") + sentence[start:start + width].strip() + ("…" if start + width < len(sentence) else "")
+
+
+@app.command("replay")
+def replay_cli(
+    sources: Annotated[list[str], typer.Argument(help="The archive: files, folders, feeds, WARC, JSONL")],
+    watchlist: Annotated[Path, typer.Option("--watchlist", "-w", help="The watchlist YAML to backtest")],
+    db_file: Annotated[Optional[Path], typer.Option("--db-file", help="Keep the replay's store here "
+                                                    "(default: a temporary file, removed afterwards)")] = None,
+    workers: Annotated[int, typer.Option(help="Processes cleaning in parallel")] = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON line per alert, in order")] = False,
+) -> None:
+    """Backtest: replay an archive in publication order and print the stage timeline and indicator changes."""
+    import tempfile
+
+    from redline.pipeline import run_replay
+    from redline.watch import Watcher
+
+    loaded = _load_watchlist(watchlist)
+    with tempfile.TemporaryDirectory() as scratch:
+        path = db_file or Path(scratch) / "replay.db"
+        store = Store(f"sqlite:///{path}", settings=state.settings)
+        columns = [TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+        with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
+            task = progress.add_task("read", total=None)
+            summary, raised = run_replay(
+                sources, store, lambda s: Watcher(loaded, s), settings=state.settings, workers=workers,
+                on_document=lambda doc, total: progress.update(task, total=total, advance=1 if doc else 0),
+                on_error=lambda e: progress.console.print(f"[red]✗[/red] {e.where}: {e.reason}", highlight=False),
+                on_step=lambda done, total: progress.update(task, description="replay", completed=done,
+                                                            total=total))
+        store.close()
+    if as_json:
+        for alert in raised:
+            sys.stdout.write(json.dumps(alert.to_json(), ensure_ascii=False) + "\n")
+        return
+    _print_summary(summary)
+    _show_timeline(raised)
+
+
+def _show_timeline(raised) -> None:
+    stages = [a for a in raised if a.kind == "stage"]
+    out.print(f"[bold]Stage timeline[/bold]: {len(stages)} change(s), {len(raised) - len(stages)} indicator change(s)")
+    for alert in raised:
+        style = "bold" if alert.kind == "stage" else "dim"
+        out.print(f"  {alert.as_of:%Y-%m-%d %H:%M}  [{style}]{escape(alert.what)}[/{style}]", highlight=False)
+        if alert.kind == "stage":
+            out.print(f"      {escape(alert.why)}", highlight=False)
+        for evidence in alert.evidence[:1]:
+            out.print(f"      ← {escape(_evidence_text(evidence))}", highlight=False)
+
+
+@app.command("alerts")
+def alerts_cli(
+    watchlist: Annotated[Optional[str], typer.Option(help="Only this watchlist (its id)")] = None,
+    limit: Annotated[int, typer.Option(help="How many, newest first")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON line per alert")] = False,
+    db: DbOption = None,
+) -> None:
+    """Stored alerts, newest first, with where each was delivered."""
+    found = _open_store(db).alerts(watchlist, limit=limit)
+    if as_json:
+        for alert in found:
+            sys.stdout.write(json.dumps(alert, ensure_ascii=False) + "\n")
+        return
+    table = Table("id", "as of", "what", "why", "delivered", title=f"{len(found)} alert(s)")
+    for alert in found:
+        delivered = ", ".join(f"{d['sink']}: {d['status']}" for d in alert["deliveries"]) or "—"
+        table.add_row(str(alert["id"]), alert["as_of"][:16], escape(alert["what"]), escape(alert["why"]), delivered)
+    out.print(table)
+
+
 def _examples_folder() -> Path | None:
     for candidate in (Path.cwd() / "examples", Path(__file__).resolve().parents[2] / "examples"):
         if candidate.is_dir():
@@ -466,6 +653,18 @@ def demo_cli(
         out.print(escape(f"  {e['event']:<10} {_party_text(e['actor'])} → {_party_text(e['recipient'])}  "
                          f"[{_modality_text(e)}]{'  ' + quantities if quantities else ''}  — {e['outlet']}: "
                          f"“{e['evidence']['sentence'][:90]}…”"), highlight=False)
+    watchlist = _shipped_watchlist()
+    if watchlist:
+        out.print(f"\n[bold]Board[/bold] ({watchlist.relative_to(Path.cwd()) if watchlist.is_relative_to(Path.cwd()) else watchlist}, "
+                  "as of the newest article)")
+        _show_board(_watcher(watchlist, store, console=False).evaluate(store.newest_published()))
+
+
+def _shipped_watchlist() -> Path | None:
+    for candidate in (Path.cwd() / "watchlists", Path(__file__).resolve().parents[2] / "watchlists"):
+        if (candidate / "korea-ukraine-aid.yaml").is_file():
+            return candidate / "korea-ukraine-aid.yaml"
+    return None
 
 
 if __name__ == "__main__":

@@ -8,7 +8,8 @@ item already stored (by origin and content hash).
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import datetime, timezone
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -61,12 +62,16 @@ def run_ingest(
     group: bool = True,
     on_document: Callable[[ingest.Document | None, int], None] = lambda doc, total: None,
     on_error: Callable[[ItemError], None] = lambda error: None,
+    watchers: Sequence = (),
+    by_publication: bool = False,
 ) -> Summary:
     """Read every source, clean each item, store it; bad items are reported through `on_error` and counted.
 
     Items are read one document at a time and cleaned a batch at a time, by `workers` processes when more than
     one (cleaning is CPU-bound; reading and storing stay in this process). With `group`, new articles are then
-    checked for copies and placed in stories, continuing the stories already stored.
+    checked for copies and placed in stories, continuing the stories already stored. `watchers` (watch.Watcher)
+    take in each batch's new events as they are stored. `by_publication` reads the whole input first and stores it
+    in publication order (a replay of an archive); an interrupt then keeps nothing.
     """
     summary = Summary()
     documents, missing = ingest.expand(sources)
@@ -80,9 +85,9 @@ def run_ingest(
     coder = None  # likewise: loading the parser costs a second
     with ingest.Fetcher(settings) as fetcher, _cleaner(workers, settings) as clean_all:
 
-        def flush() -> None:
+        def store_batch(items: list, results: list) -> None:
             nonlocal grouper, coder
-            outcomes = _outcomes(batch, clean_all(batch), store, summary, on_error)
+            outcomes = _outcomes(items, results, store, summary, on_error)
             if group and grouper is None and any(o.article for o in outcomes):
                 grouper = _grouper(store, settings)
             grouped = _group(outcomes, grouper, store) if grouper is not None else None
@@ -98,6 +103,13 @@ def run_ingest(
             if settings.code_events and new:
                 coder = coder or _coder()
                 code_articles(new, store, coder, n_process=workers, on_error=on_error)
+            for watcher in watchers:
+                watcher.observe([a.id for a in new])
+
+        def flush() -> None:
+            if by_publication:
+                return  # everything is cleaned, sorted and stored at the end
+            store_batch(list(batch), clean_all(batch))
             batch.clear()
 
         try:
@@ -113,7 +125,45 @@ def run_ingest(
                 on_document(document, len(documents))
         finally:
             flush()  # an interrupt still keeps every item read so far
+        if by_publication and batch:
+            # A replay: the whole archive in publication order, so that copies point to the first report
+            pairs = sorted(zip(batch, clean_all(batch)), key=lambda pair: _published(pair[1]))
+            _arrive_with_newest([result for _, result in pairs])
+            for start in range(0, len(pairs), settings.ingest_batch_size):
+                chunk = pairs[start:start + settings.ingest_batch_size]
+                store_batch([item for item, _ in chunk], [result for _, result in chunk])
     return summary
+
+
+def run_replay(sources: list[str], store: Store, watcher_for: Callable[[Store], object], *, settings: Settings,
+               workers: int = 1, on_document=lambda doc, total: None, on_error=lambda error: None,
+               on_step: Callable[[int, int], None] = lambda done, total: None) -> tuple[Summary, list]:
+    """Backtest a watchlist: store an archive in publication order, then read the watchlist as of each article.
+    Returns the ingest summary and every alert raised, in order: the stage timeline and the indicator changes."""
+    summary = run_ingest(sources, store, settings=settings, workers=workers, on_document=on_document,
+                         on_error=on_error, by_publication=True)
+    watcher = watcher_for(store)
+    steps = store.publication_order()
+    raised = []
+    for done, board in enumerate(watcher.replay(steps), 1):
+        raised += board.alerts
+        on_step(done, len(steps))
+    return summary, raised
+
+
+def _arrive_with_newest(results: list) -> None:
+    """In a replay an undated article has no time of its own: it is taken to arrive with the newest dated one
+    (its `ingested_at`, the time the watch ages it from), not at the moment the replay runs."""
+    dated = [r.article.published for r in results if getattr(r, "article", None) and r.article.published]
+    for result in results:
+        if dated and getattr(result, "article", None) and not result.article.published:
+            result.article.ingested_at = max(dated)
+
+
+def _published(result) -> datetime:
+    """Sort key of a cleaned item: its publication date (undated and failed items last)."""
+    article = getattr(result, "article", None)
+    return (article.published if article and article.published else None) or datetime.max.replace(tzinfo=timezone.utc)
 
 
 def _coder():

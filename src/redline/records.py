@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, timezone
 
 
@@ -197,3 +197,132 @@ class Event:
             "quantities", "quote", "cameo", "evidence")}
         ordered.update({key: data[key] for key in ("hearsay", "future", "place", "date", "action")})
         return ordered
+
+
+# ---- watch -------------------------------------------------------------------------------------------
+
+@dataclass
+class Observation:
+    """A stored event as an indicator sees it: what was said, how surely, by which independent source, when."""
+
+    event_id: int
+    article_id: str
+    event: str
+    modality: str
+    hearsay: bool
+    sentence: str
+    trigger: str | None
+    quantities: list[dict]
+    published: datetime  # when it was reported: evidence ages from here, and replays run in this order
+    outlet: str | None = None
+    source: str = ""  # the independent source it counts for: a wire copy counts for the outlet it copies
+    original: str = ""  # the article it goes back to: a wire copy and its original are one report
+    url: str | None = None
+    title: str | None = None
+    start: int = 0
+    end: int = 0
+    reliability: str = "F"  # the outlet's Admiralty letter, from the watchlist's table
+
+    def to_json(self) -> dict:
+        # Shallow on purpose: states hold thousands of these and the values are already JSON (asdict deep-copies).
+        data = {name: getattr(self, name) for name in _OBSERVATION_FIELDS}
+        data["published"] = _iso(self.published)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Observation":
+        return cls(**{**data, "published": datetime.fromisoformat(data["published"])})
+
+
+_OBSERVATION_FIELDS = tuple(f.name for f in fields(Observation))
+
+
+@dataclass
+class IndicatorState:
+    """An indicator's reading at one moment: level, value and the evidence for and against it."""
+
+    indicator: str
+    level: str
+    value: float | None
+    unit: str | None
+    modality: str | None  # the strongest modality behind the value (asserted > reported > planned > … > feared)
+    sources: int  # independent sources with live evidence
+    sources_for_value: int  # independent sources that give the value itself (the number, for quantities)
+    credibility: int  # Admiralty information credibility: 1 confirmed … 5 improbable, 6 cannot be judged
+    reliability: str  # the best outlet reliability letter among the sources
+    evidence: list[Observation]  # newest first
+    counter_evidence: list[Observation]  # denials and negations of the same thing
+    as_of: datetime
+    newest: datetime | None = None
+
+    @property
+    def grade(self) -> str:
+        return f"{self.reliability}{self.credibility}"
+
+    def key(self) -> tuple:
+        """What makes a new entry in the history: a change of any of these."""
+        return (self.level, self.value, self.sources, self.sources_for_value, self.credibility, self.modality)
+
+    def to_json(self) -> dict:
+        return {"indicator": self.indicator, "level": self.level, "value": self.value, "unit": self.unit,
+                "modality": self.modality, "sources": self.sources, "sources_for_value": self.sources_for_value,
+                "credibility": self.credibility, "reliability": self.reliability, "grade": self.grade,
+                "evidence": [o.to_json() for o in self.evidence],
+                "counter_evidence": [o.to_json() for o in self.counter_evidence],
+                "as_of": _iso(self.as_of), "newest": _iso(self.newest)}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "IndicatorState":
+        fields = {k: v for k, v in data.items() if k != "grade"}
+        fields["evidence"] = [Observation.from_json(o) for o in data["evidence"]]
+        fields["counter_evidence"] = [Observation.from_json(o) for o in data["counter_evidence"]]
+        fields["as_of"] = datetime.fromisoformat(data["as_of"])
+        fields["newest"] = datetime.fromisoformat(data["newest"]) if data.get("newest") else None
+        return cls(**fields)
+
+
+@dataclass
+class StageState:
+    """Where the situation stands on the ladder, since when, and why (each reason points to its evidence)."""
+
+    level: int
+    name: str
+    since: datetime
+    as_of: datetime
+    reasons: list[dict]  # [{condition, indicator, level, value, evidence: [Observation json]}]
+    held_since: datetime | None = None  # the rule stopped holding then; the stage is kept (hysteresis) until …
+
+    def to_json(self) -> dict:
+        return {"level": self.level, "name": self.name, "since": _iso(self.since), "as_of": _iso(self.as_of),
+                "reasons": self.reasons, "held_since": _iso(self.held_since)}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "StageState":
+        return cls(level=data["level"], name=data["name"], since=datetime.fromisoformat(data["since"]),
+                   as_of=datetime.fromisoformat(data["as_of"]), reasons=data["reasons"],
+                   held_since=datetime.fromisoformat(data["held_since"]) if data.get("held_since") else None)
+
+
+@dataclass
+class Alert:
+    """A change worth telling: an indicator's level or the stage moved; what, why, the evidence and against it."""
+
+    watchlist: str
+    kind: str  # "indicator" | "stage"
+    subject: str  # the indicator id, or "stage"
+    before: str
+    after: str
+    what: str  # one line: "nk-troops-in-russia: watch → warning"
+    why: str  # the threshold or rule that now holds (or no longer does)
+    evidence: list[dict]
+    counter_evidence: list[dict]
+    as_of: datetime
+    created_at: datetime = field(default_factory=utcnow)
+    id: int | None = None
+    delivered: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "watchlist": self.watchlist, "kind": self.kind, "subject": self.subject,
+                "from": self.before, "to": self.after, "what": self.what, "why": self.why,
+                "evidence": self.evidence, "counter_evidence": self.counter_evidence,
+                "as_of": _iso(self.as_of), "created_at": _iso(self.created_at)}

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, func, insert, select
+from sqlalchemy import Text, and_, create_engine, event, func, insert, or_, select, true, type_coerce
 from sqlalchemy.engine import Connection, Engine
 
 from redline.errors import ItemError, StoreError
-from redline.records import Article, Author, utcnow
+from redline.records import Alert, Article, Author, IndicatorState, StageState, utcnow
 from redline.settings import Settings
-from redline.store.schema import (article_vectors, articles, coded_articles, events, metadata, outlet_docs,
-                                   outlet_lines, raw_items, stories, story_merges)
+from redline.store.schema import (alert_deliveries, alerts, article_vectors, articles, coded_articles, events,
+                                   indicator_states, metadata, outlet_docs, outlet_lines, raw_items, stage_states,
+                                   stories, story_merges)
 
 __all__ = ["Store", "Outcome", "metadata"]
 
@@ -249,6 +251,137 @@ class Store:
         with self.engine.connect() as connection:
             return [_event_from(row) for row in connection.execute(query)]
 
+    def watch_events(self, *, wanted: list[tuple[list[str], list[str], list[str]]] | None = None,
+                     article_ids: list[str] | None = None, batch: int = 5000) -> Iterable[dict]:
+        """Stored events with what the watch needs of their article (outlet, date, copy links), streamed in
+        batches: the watch reads every event once when it starts. `wanted` narrows the read in the database:
+        events meeting any one of its (types, actor codes, recipient codes) clauses, an empty list meaning any
+        (a type matches the event or the act it intends, `action`). context, actor, recipient and quantities come
+        as JSON text, decoded by the reader when it needs them."""
+        # JSON columns come undecoded: most events are matched on their type and code strings alone.
+        raw = [type_coerce(events.c[name], Text).label(name) for name in ("context", "actor", "recipient", "quantities")]
+        query = (select(events.c.id, events.c.article_id, events.c.event, events.c.mode, *raw,
+                        events.c.actor_codes, events.c.recipient_codes, events.c.modality, events.c.hearsay,
+                        events.c.sentence, events.c.start, events.c.end, events.c.trigger,
+                        events.c.action, articles.c.outlet, articles.c.url, articles.c.title,
+                        articles.c.published, articles.c.ingested_at, articles.c.derived_from)
+                 .join(articles, articles.c.id == events.c.article_id))
+        if wanted is not None:
+            query = query.where(or_(*(_watch_clause(*clause) for clause in wanted)))
+        if article_ids is not None:
+            query = query.where(events.c.article_id.in_(article_ids))
+        with self.engine.connect() as connection:
+            for row in connection.execution_options(yield_per=batch).execute(query.order_by(events.c.id)):
+                data = row._mapping
+                yield {**data, "hearsay": bool(data["hearsay"]),
+                       "evidence": {"sentence": data["sentence"], "trigger": data["trigger"]}}
+
+    def publication_order(self) -> list[tuple[str, datetime]]:
+        """(article id, published — or ingested when undated) of every original article, oldest first."""
+        when = func.coalesce(articles.c.published, articles.c.ingested_at)
+        query = select(articles.c.id, articles.c.published, articles.c.ingested_at).where(
+            articles.c.duplicate_of.is_(None)).order_by(when, articles.c.id)
+        with self.engine.connect() as connection:
+            return [(r.id, r.published or r.ingested_at) for r in connection.execute(query)]
+
+    def newest_published(self) -> datetime | None:
+        with self.engine.connect() as connection:
+            return connection.execute(select(func.max(articles.c.published))).scalar_one()
+
+    def article_roots(self, article_ids: Iterable[str]) -> dict[str, tuple[str, str | None]]:
+        """Article id → (the article it goes back to through wire-copy links, that article's outlet)."""
+        links: dict[str, tuple[str | None, str | None]] = {}
+        wanted = set(article_ids)
+        with self.engine.connect() as connection:
+            while wanted - links.keys():
+                ask = sorted(wanted - links.keys())
+                for chunk in range(0, len(ask), 500):
+                    query = select(articles.c.id, articles.c.derived_from, articles.c.outlet).where(
+                        articles.c.id.in_(ask[chunk:chunk + 500]))
+                    for row in connection.execute(query):
+                        links[row.id] = (row.derived_from, row.outlet)
+                for missing in set(ask) - links.keys():
+                    links[missing] = (None, None)
+                wanted |= {parent for parent, _ in links.values() if parent}
+        roots = {}
+        for article_id in article_ids:
+            current, hops = article_id, 0
+            while links[current][0] and hops < 20:  # a chain longer than 20 is a loop: stop
+                current, hops = links[current][0], hops + 1
+            roots[article_id] = (current, links[current][1])
+        return roots
+
+    # --- watch -------------------------------------------------------------------------------------------------
+
+    def latest_watch(self, watchlist: str) -> tuple[dict[str, IndicatorState], StageState | None]:
+        """The last recorded reading of every indicator of a watchlist, and its last stage."""
+        newest = (select(func.max(indicator_states.c.id)).where(indicator_states.c.watchlist == watchlist)
+                  .group_by(indicator_states.c.indicator))
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(indicator_states.c.state).where(indicator_states.c.id.in_(newest)))
+            states = {s.indicator: s for s in (IndicatorState.from_json(r.state) for r in rows)}
+            stage = connection.execute(select(stage_states.c.state).where(stage_states.c.watchlist == watchlist)
+                                       .order_by(stage_states.c.id.desc()).limit(1)).first()
+        return states, StageState.from_json(stage.state) if stage else None
+
+    def save_watch(self, watchlist: str, version: str, states: list[IndicatorState], stage: StageState | None,
+                   raised: list[Alert]) -> None:
+        """Record changed readings, the stage if it changed, and the alerts, in one transaction (ids set)."""
+        now = utcnow()
+        with self.engine.begin() as connection:
+            if states:
+                connection.execute(insert(indicator_states), [
+                    {"watchlist": watchlist, "version": version, "indicator": s.indicator, "level": s.level,
+                     "value": s.value, "state": s.to_json(), "as_of": s.as_of, "recorded_at": now} for s in states])
+            if stage is not None:
+                connection.execute(insert(stage_states).values(
+                    watchlist=watchlist, version=version, level=stage.level, name=stage.name,
+                    state=stage.to_json(), as_of=stage.as_of, recorded_at=now))
+            for alert in raised:
+                result = connection.execute(insert(alerts).values(
+                    watchlist=watchlist, kind=alert.kind, subject=alert.subject, before=alert.before,
+                    after=alert.after, alert=alert.to_json(), as_of=alert.as_of, created_at=alert.created_at))
+                alert.id = result.inserted_primary_key[0]
+                connection.execute(alerts.update().where(alerts.c.id == alert.id).values(alert=alert.to_json()))
+
+    def record_delivery(self, alert_id: int, sink: str, ok: bool, attempts: int, error: str | None = None) -> None:
+        values = {"alert_id": alert_id, "sink": sink[:200], "status": "delivered" if ok else "failed",
+                  "attempts": attempts, "error": error, "at": utcnow()}
+        with self.engine.begin() as connection:
+            statement = _dialect_insert(connection)(alert_deliveries).values(**values)
+            connection.execute(statement.on_conflict_do_update(
+                index_elements=["alert_id", "sink"], set_={k: v for k, v in values.items() if k not in ("alert_id", "sink")}))
+
+    def alerts(self, watchlist: str | None = None, *, limit: int | None = 50) -> list[dict]:
+        """Alerts, newest first, each with its deliveries ({sink, status, attempts, error})."""
+        query = select(alerts.c.id, alerts.c.alert).order_by(alerts.c.id.desc())
+        if watchlist:
+            query = query.where(alerts.c.watchlist == watchlist)
+        if limit:
+            query = query.limit(limit)
+        with self.engine.connect() as connection:
+            found = [dict(r.alert) for r in connection.execute(query)]
+            deliveries = connection.execute(select(alert_deliveries).where(
+                alert_deliveries.c.alert_id.in_([a["id"] for a in found])))
+            by_alert: dict[int, list[dict]] = {}
+            for row in deliveries:
+                by_alert.setdefault(row.alert_id, []).append(
+                    {"sink": row.sink, "status": row.status, "attempts": row.attempts, "error": row.error})
+        return [{**a, "deliveries": by_alert.get(a["id"], [])} for a in found]
+
+    def stage_history(self, watchlist: str) -> list[StageState]:
+        query = select(stage_states.c.state).where(stage_states.c.watchlist == watchlist).order_by(stage_states.c.id)
+        with self.engine.connect() as connection:
+            return [StageState.from_json(r.state) for r in connection.execute(query)]
+
+    def indicator_history(self, watchlist: str, indicator: str | None = None) -> list[IndicatorState]:
+        query = (select(indicator_states.c.state).where(indicator_states.c.watchlist == watchlist)
+                 .order_by(indicator_states.c.id))
+        if indicator:
+            query = query.where(indicator_states.c.indicator == indicator)
+        with self.engine.connect() as connection:
+            return [IndicatorState.from_json(r.state) for r in connection.execute(query)]
+
     # --- reading -----------------------------------------------------------------------------------------------
 
     def article(self, article_id: str) -> Article | None:
@@ -343,6 +476,17 @@ def _article_from(row, skip: tuple[str, ...] = ()) -> Article:
     data["authors"] = [Author(**a) for a in data["authors"]]
     return Article(**data)
 
+
+
+def _watch_clause(types: list[str], actors: list[str], recipients: list[str]):
+    """One indicator's wants as SQL, so the database skips what no indicator could match (codes in `_codes` form)."""
+    parts = []
+    if types:
+        parts.append(events.c.event.in_(types) | events.c.action.in_(types))
+    for column, codes in ((events.c.actor_codes, actors), (events.c.recipient_codes, recipients)):
+        if codes:
+            parts.append(or_(*(func.instr(column, f" {code} ") > 0 for code in codes)))
+    return and_(*parts) if parts else true()
 
 
 def _codes(parties: list[dict]) -> str:

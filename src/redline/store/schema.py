@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table, Text
+from sqlalchemy import (JSON, Column, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table,
+                        Text)
 from sqlalchemy.types import TypeDecorator
 
 
@@ -154,4 +155,61 @@ coded_articles = Table(
     Column("coder", Text, nullable=False),
     Column("events", Integer, nullable=False),
     Column("coded_at", UTCDateTime, nullable=False),
+)
+
+# The watch: every indicator reading and stage that differed from the one before (history, never overwritten),
+# and the alerts raised on each change of level or stage, with where each was delivered.
+indicator_states = Table(
+    "indicator_states",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("watchlist", String(64), nullable=False),
+    Column("version", String(16), nullable=False),  # the watchlist file's hash
+    Column("indicator", String(64), nullable=False),
+    Column("level", String(32), nullable=False),
+    Column("value", Float),
+    Column("state", JSON, nullable=False),  # IndicatorState.to_json()
+    Column("as_of", UTCDateTime, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Index("ix_indicator_states_latest", "watchlist", "indicator", "id"),
+)
+
+stage_states = Table(
+    "stage_states",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("watchlist", String(64), nullable=False),
+    Column("version", String(16), nullable=False),
+    Column("level", Integer, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("state", JSON, nullable=False),  # StageState.to_json()
+    Column("as_of", UTCDateTime, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Index("ix_stage_states_latest", "watchlist", "id"),
+)
+
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("watchlist", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),  # indicator | stage
+    Column("subject", String(64), nullable=False),
+    Column("before", String(64), nullable=False),
+    Column("after", String(64), nullable=False),
+    Column("alert", JSON, nullable=False),  # Alert.to_json()
+    Column("as_of", UTCDateTime, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_alerts_watchlist", "watchlist", "id"),
+)
+
+alert_deliveries = Table(
+    "alert_deliveries",
+    metadata,
+    Column("alert_id", Integer, ForeignKey("alerts.id"), primary_key=True),
+    Column("sink", String(200), primary_key=True),  # "webhook http://…", "email a@b", "jsonl path"
+    Column("status", String(16), nullable=False),  # delivered | failed
+    Column("attempts", Integer, nullable=False),
+    Column("error", Text),
+    Column("at", UTCDateTime, nullable=False),
 )
