@@ -5,7 +5,8 @@ copy of an earlier one), PLOVER types, 40 countries, every modality, troop figur
 sentences; a watchlist of 50 generated indicators (every measure: occurred, sources, quantity, count) and a
 five-stage ladder over them. Figures:
 
-- start_s: a Watcher reading the store (every event of the types the watchlist looks for) and matching it;
+- start_s, watcher_rss_mb: a Watcher reading the store (the events some indicator could match, filtered in the
+  database by type and party codes) and matching them; the memory its evidence takes;
 - evaluate_ms: reading every indicator again at a moment (ageing), on demand, as `redline board` does;
 - observe_us_per_event (mean, p95 per ingest batch of 50 articles): new articles' events taken in incrementally,
   as ingest does, including the store writes of history and alerts;
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import tempfile
@@ -144,6 +146,11 @@ def new_articles(store: Store, rng: random.Random, count: int, first: int, when:
     return ids
 
 
+def current_rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
 def replay_speed(folder: Path, n_articles: int) -> dict:
     from redline.pipeline import run_replay
 
@@ -176,9 +183,11 @@ def main() -> None:
             store = synthetic_store(folder / "watch.db", n_events, rng)
         figures["build_s"] = round(timer.seconds, 1)
         watchlist = load_watchlist(synthetic_watchlist(folder / "bench.yaml", rng))
+        before = current_rss_mb()
         with Timer() as timer:
             watcher = Watcher(watchlist, store)
         figures["start_s"] = round(timer.seconds, 2)
+        figures["watcher_rss_mb"] = round(current_rss_mb() - before, 1)
         figures["evidence_held"] = sum(len(b) for b in watcher.support.values()) + sum(
             len(b) for b in watcher.counter.values())
         as_of = START + timedelta(days=366)
