@@ -608,6 +608,71 @@ def alerts_cli(
     out.print(table)
 
 
+# --- report --------------------------------------------------------------------------------------------------
+
+@app.command("brief")
+def brief_cli(
+    watchlist: WatchlistOption = None,
+    since: Annotated[Optional[str], typer.Option(
+        help="What changed since this date (default: the last brief; everything for the first)")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="md, html or pdf")] = "md",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here (pdf needs it)")] = None,
+    as_of: Annotated[Optional[str], typer.Option(help="The board's moment: now, latest, or a date")] = None,
+    db: DbOption = None,
+) -> None:
+    """The brief: what changed (stage, indicators, stories), each story's facts, what each outlet adds, numbers
+    that differ, quotes and a timeline, every line with its citations."""
+    from redline.report import FORMATS, build_brief, render, write_pdf
+
+    if fmt not in FORMATS:
+        _fail(RedlineError(f"--format {fmt!r}: give one of {', '.join(FORMATS)}"))
+    if fmt == "pdf" and output is None:
+        _fail(RedlineError("--format pdf writes a file: give --output brief.pdf"))
+    store = _open_store(db)
+    start = _as_of(since, store) if since else store.last_brief_at()
+    if since and len(since) <= 10 and start:
+        start -= timedelta(days=1) - timedelta(microseconds=1)  # a date means: from the start of that day
+    moment = _as_of(as_of, store)
+    boards = [_watcher(path, store, console=False).evaluate(moment) for path in watchlist or ()]
+    brief = build_brief(store, since=start, boards=boards, embed=_sentence_embedder())
+    try:
+        if fmt == "pdf":
+            write_pdf(brief, output)
+        elif output:
+            output.write_text(render(brief, fmt), encoding="utf-8")
+        else:
+            sys.stdout.write(render(brief, fmt))
+    except (OSError, RedlineError) as exc:
+        _fail(exc)
+    store.record_brief(brief.created_at, start, fmt, len(brief.stories))
+    if output:
+        err.print(f"brief: {len(brief.stories)} stories, {len(brief.changes)} changes → {output}")
+
+
+# --- web -----------------------------------------------------------------------------------------------------
+
+@app.command("serve")
+def serve_cli(
+    watchlist: WatchlistOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on (loopback by default)")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+    db: DbOption = None,
+) -> None:
+    """The dashboard (board, stories, events, alerts) and the JSON API (/docs); writes need REDLINE_API_TOKEN."""
+    import uvicorn
+
+    from redline.web import create_app
+
+    if db:
+        state.settings = Settings.load(None, db_url=db)
+    try:
+        application = create_app(state.settings, watchlist or [], token=state.settings.api_token or None)
+    except RedlineError as exc:
+        _fail(exc)
+    err.print(f"redline: http://{host}:{port}/  (API docs: /docs; writes {'on' if state.settings.api_token else 'off'})")
+    uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
 def _examples_folder() -> Path | None:
     for candidate in (Path.cwd() / "examples", Path(__file__).resolve().parents[2] / "examples"):
         if candidate.is_dir():

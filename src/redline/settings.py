@@ -37,6 +37,8 @@ class Settings:
     story_memory: int = 5000
     # Code events (PLOVER, modality, quotes) as articles are stored; off, `redline code --stored` does it later.
     code_events: bool = True
+    # The web API's write token (`Authorization: Bearer …`); empty: the API is read-only. Best set as REDLINE_API_TOKEN.
+    api_token: str = ""
 
     @classmethod
     def load(cls, config_path: str | Path | None = None, env: dict | None = None, **overrides) -> "Settings":

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection, Engine
 from redline.errors import ItemError, StoreError
 from redline.records import Alert, Article, Author, IndicatorState, StageState, utcnow
 from redline.settings import Settings
-from redline.store.schema import (alert_deliveries, alerts, article_vectors, articles, coded_articles, events,
+from redline.store.schema import (alert_deliveries, alerts, article_vectors, articles, briefs, coded_articles, events,
                                    indicator_states, metadata, outlet_docs, outlet_lines, raw_items, stage_states,
                                    stories, story_merges)
 
@@ -229,7 +229,7 @@ class Store:
 
     def events(self, *, limit: int | None = 100, event: str | None = None, actor: str | None = None,
                recipient: str | None = None, modality: str | None = None, article_id: str | None = None,
-               since: str | None = None) -> list[dict]:
+               since: str | None = None, story: str | None = None, offset: int = 0) -> list[dict]:
         """Stored events, newest articles first, filtered by type, actor/recipient code, modality, date."""
         query = (select(events, articles.c.outlet, articles.c.url, articles.c.title, articles.c.published)
                  .join(articles, articles.c.id == events.c.article_id))
@@ -243,11 +243,13 @@ class Store:
             query = query.where(events.c.modality == modality.lower())
         if article_id:
             query = query.where(events.c.article_id == article_id)
+        if story:
+            query = query.where(articles.c.story_id == story)
         if since:
             query = query.where(func.coalesce(events.c.date, func.substr(articles.c.published, 1, 10)) >= since)
         query = query.order_by(articles.c.published.desc().nulls_last(), events.c.article_id, events.c.seq)
         if limit:
-            query = query.limit(limit)
+            query = query.limit(limit).offset(offset)
         with self.engine.connect() as connection:
             return [_event_from(row) for row in connection.execute(query)]
 
@@ -381,6 +383,17 @@ class Store:
             query = query.where(indicator_states.c.indicator == indicator)
         with self.engine.connect() as connection:
             return [IndicatorState.from_json(r.state) for r in connection.execute(query)]
+
+    # --- briefs ------------------------------------------------------------------------------------------------
+
+    def last_brief_at(self) -> datetime | None:
+        with self.engine.connect() as connection:
+            return connection.execute(select(func.max(briefs.c.created_at))).scalar_one()
+
+    def record_brief(self, created_at: datetime, since: datetime | None, fmt: str, stories_told: int) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(insert(briefs).values(created_at=created_at, since=since, format=fmt,
+                                                     stories=stories_told))
 
     # --- reading -----------------------------------------------------------------------------------------------
 

@@ -213,3 +213,14 @@ alert_deliveries = Table(
     Column("error", Text),
     Column("at", UTCDateTime, nullable=False),
 )
+
+# Briefs written: the next brief tells what changed since the last one.
+briefs = Table(
+    "briefs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("since", UTCDateTime),
+    Column("format", String(8), nullable=False),
+    Column("stories", Integer, nullable=False),
+)

@@ -1,0 +1,176 @@
+"""The dashboard and API: a real server (uvicorn on 127.0.0.1), real HTTP requests, and real headless Chromium
+(Debian's, driven by Playwright) for the pages an analyst clicks through. The store holds the two seeds, ingested
+with the shipped watchlist, and one hostile article whose text tries to run script."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import threading
+import time
+
+import httpx
+import pytest
+from conftest import EXAMPLES, ROOT
+
+from redline.pipeline import run_ingest
+from redline.settings import Settings
+from redline.store import Store
+from redline.watch import Watcher, load_watchlist
+from redline.web import create_app
+
+SHIPPED = ROOT / "watchlists" / "korea-ukraine-aid.yaml"
+TOKEN = "test-token-123"
+HOSTILE = "<script>window.pwned = 1; alert('x')</script><img src=x onerror=\"alert('y')\"> Officials met in Geneva."
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    import uvicorn
+
+    folder = tmp_path_factory.mktemp("web")
+    settings = Settings(db_url=f"sqlite:///{folder / 'redline.db'}")
+    store = Store.open(settings)
+    hostile = folder / "hostile.jsonl"
+    hostile.write_text(json.dumps({"text": HOSTILE + " They discussed a ceasefire for several hours on Monday, "
+                                   "according to the foreign ministry.", "title": "<b>Talks</b>",
+                                   "outlet": "Example Wire", "date": "2024-10-20T10:00:00+00:00"}) + "\n")
+    run_ingest([str(EXAMPLES), str(hostile)], store, settings=settings,
+               watchers=[Watcher(load_watchlist(SHIPPED), store)])
+    store.close()
+    app = create_app(settings, [SHIPPED], token=TOKEN)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if uv.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    uv.should_exit = True
+    thread.join(timeout=10)
+
+
+def get(server, path, **params):
+    response = httpx.get(server + path, params=params, timeout=60)
+    assert response.status_code == 200, (path, response.status_code, response.text[:300])
+    return response
+
+
+# --- API -------------------------------------------------------------------------------------------------------
+
+def test_api_board_is_the_board_contract(server):
+    board = get(server, "/api/board", as_of="latest").json()
+    assert board["watchlist"] == "korea-ukraine-aid" and board["stage"]["level"] == 1
+    troops = next(i for i in board["indicators"] if i["id"] == "nk-troops-in-russia")
+    assert (troops["value"], troops["modality"], troops["sources_for_value"]) == (1500, "reported", 1)
+
+
+def test_api_events_filter_and_point_to_their_article(server):
+    found = get(server, "/api/events", actor="PRK", recipient="RUS", event="AID").json()
+    assert any(q["value"] == 1500 for e in found for q in e["quantities"])
+    article = get(server, f"/api/articles/{found[0]['article_id']}").json()
+    assert found[0]["evidence"]["sentence"] in article["text"]
+    assert httpx.get(server + "/api/events", params={"modality": "rumoured"}).status_code == 422
+
+
+def test_api_stories_alerts_indicators_and_openapi(server):
+    stories = get(server, "/api/stories").json()
+    seeds = next(s for s in stories if len(s["articles"]) == 2)
+    story = get(server, f"/api/stories/{seeds['id']}").json()
+    assert {a["outlet"] for a in story["articles"]} == {"The Dong-A Ilbo", "Korea Pro (Korea Risk Group)"}
+    indicators = get(server, "/api/indicators", as_of="latest").json()
+    assert {i["id"] for i in indicators} >= {"nk-troops-in-russia", "ru-space-tech-to-nk"}
+    paths = get(server, "/openapi.json").json()["paths"]
+    assert {"/api/articles", "/api/stories", "/api/events", "/api/board", "/api/indicators", "/api/alerts"} <= set(paths)
+    assert httpx.get(server + "/api/stories/nope").status_code == 404
+
+
+def test_writes_need_the_token_and_go_through_the_pipeline(server):
+    article = [{"text": "North Korea has sent 3,000 more troops to Russia, South Korean intelligence said on Monday.",
+                "title": "More troops", "outlet": "Yonhap News Agency", "published": "2024-11-04T09:00:00+09:00"}]
+    assert httpx.post(server + "/api/articles", json=article).status_code == 401
+    wrong = httpx.post(server + "/api/articles", json=article, headers={"Authorization": "Bearer nope"})
+    assert wrong.status_code == 401
+    assert httpx.post(server + "/api/articles", json=[{"text": ""}],
+                      headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 422
+    done = httpx.post(server + "/api/articles", json=article, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=120)
+    assert done.status_code == 201 and done.json()["stored"] == 1
+    titles = [a["title"] for a in get(server, "/api/articles", limit=100).json()]
+    assert "More troops" in titles
+    again = httpx.post(server + "/api/articles", json=article, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=120)
+    assert again.json()["stored"] == 0  # idempotent, like ingest
+    troops = next(i for i in get(server, "/api/board", as_of="latest").json()["indicators"]
+                  if i["id"] == "nk-troops-in-russia")
+    assert troops["value"] == 3000 and troops["sources"] == 2
+
+
+def test_article_text_is_always_escaped(server):
+    hostile = next(a for a in get(server, "/api/articles", limit=100).json() if a["outlet"] == "Example Wire")
+    page = get(server, f"/articles/{hostile['id']}").text
+    assert "<script>window.pwned" not in page and "&lt;script&gt;window.pwned" in page
+    assert "<b>Talks</b>" not in page and "onerror=\"alert" not in page
+
+
+# --- pages in a real browser -----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM:
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it: apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        yield launched
+        launched.close()
+
+
+def test_board_to_indicator_to_its_evidence_sentence(server, browser, tmp_path):
+    page = browser.new_page()
+    page.goto(server + "/?as_of=latest")
+    assert page.locator(".ladder li.current").inner_text().startswith("1 · non-lethal aid")
+    assert "nk-troops-in-russia >= watch" in page.locator("#reasons").inner_text()
+    page.screenshot(path=str(tmp_path / "board.png"), full_page=True)
+    page.click("#indicators tr[data-indicator='nk-troops-in-russia'] a")
+    assert "How many North Korean troops" in page.inner_text("main")
+    page.click("#evidence a:has-text('The Dong-A Ilbo')")
+    target = page.locator("mark:target")
+    assert "1,500 elite troops" in target.inner_text()
+    assert page.url.split("#")[1].startswith("event-")
+    page.close()
+
+
+def test_story_page_shows_both_outlets_side_by_side(server, browser):
+    page = browser.new_page()
+    page.goto(server + "/stories")
+    page.click("#stories a:has-text('Presidential Office')")
+    outlets = page.locator("#sources section").evaluate_all("nodes => nodes.map(n => n.dataset.outlet)")
+    assert set(outlets) == {"The Dong-A Ilbo", "Korea Pro (Korea Risk Group)"}
+    assert "Only Korea Pro (Korea Risk Group) reports" in page.inner_text("#sources")
+    page.close()
+
+
+def test_events_filter_in_the_browser_and_no_script_from_an_article_runs(server, browser):
+    page = browser.new_page()
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(server + "/events")
+    page.fill("input[name=actor]", "PRK")
+    page.fill("input[name=recipient]", "RUS")
+    page.click("form.filters button")
+    rows = page.locator("#events tr").count() - 1
+    assert rows >= 1 and all("PRK" in text for text in page.locator("#events td:nth-child(2)").all_inner_texts())
+    hostile = next(a for a in httpx.get(server + "/api/articles", params={"limit": 100}).json()
+                   if a["outlet"] == "Example Wire")
+    page.goto(server + f"/articles/{hostile['id']}")
+    assert "<script>window.pwned" in page.inner_text(".article-text")  # shown as text
+    assert page.evaluate("window.pwned") is None and dialogs == []
+    page.close()
