@@ -20,6 +20,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/stories.py
 	$(BIN)/python benchmarks/events.py
 	$(BIN)/python benchmarks/watch.py
+	$(BIN)/python benchmarks/web.py
 
 # What CI runs: every benchmark on a small slice, checked against the floors in benchmarks/floors.json.
 bench-smoke: $(STAMP)
@@ -28,6 +29,7 @@ bench-smoke: $(STAMP)
 	$(BIN)/python benchmarks/stories.py --smoke
 	$(BIN)/python benchmarks/events.py --smoke
 	$(BIN)/python benchmarks/watch.py --smoke
+	$(BIN)/python benchmarks/web.py --smoke
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

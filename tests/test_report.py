@@ -68,6 +68,23 @@ def test_numbers_that_differ_between_sources_are_set_side_by_side(store):
     assert "troops (PRK): 1,500 [Daily, 2024-11-01](https://daily.example/" in text
 
 
+def test_what_one_outlet_reports_and_another_denies(store):
+    said = "Russia sent satellite parts to North Korea, officials said."
+    denied = "Moscow denied sending satellite parts to Pyongyang."
+    one = report(store, "Daily", said, T0, [event("AID", "RUS", "PRK", "asserted", said)])
+    two = report(store, "Weekly", denied, T0, [event("AID", "RUS", "PRK", "denied", denied)])
+    store.save_stories([{"id": "s3", "title": "Parts", "first_seen": T0, "last_seen": T0, "size": 2,
+                         "merged_into": None}], [])
+    with store.engine.begin() as connection:
+        from redline.store.schema import articles
+        connection.execute(articles.update().where(articles.c.id.in_([one, two])).values(story_id="s3"))
+    (story,) = build_brief(store).stories
+    (contradiction,) = story.contradictions
+    assert said in contradiction.text and denied in contradiction.text
+    assert [c.outlet for c in contradiction.citations] == ["Daily", "Weekly"]
+    assert "**What one outlet reports and another denies**" in render(build_brief(store), "md")
+
+
 def test_html_brief_escapes_and_pdf_is_a_pdf(store, tmp_path):
     hostile = "<script>alert(1)</script> Russia sent satellite parts to North Korea."
     report(store, "Daily", hostile, T0, [event("AID", "RUS", "PRK", "asserted", hostile)])

@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
-import threading
-import time
 
 import httpx
 import pytest
@@ -18,7 +15,7 @@ from redline.pipeline import run_ingest
 from redline.settings import Settings
 from redline.store import Store
 from redline.watch import Watcher, load_watchlist
-from redline.web import create_app
+from redline.web import create_app, running
 
 SHIPPED = ROOT / "watchlists" / "korea-ukraine-aid.yaml"
 TOKEN = "test-token-123"
@@ -28,8 +25,6 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    import uvicorn
-
     folder = tmp_path_factory.mktemp("web")
     settings = Settings(db_url=f"sqlite:///{folder / 'redline.db'}")
     store = Store.open(settings)
@@ -40,20 +35,8 @@ def server(tmp_path_factory):
     run_ingest([str(EXAMPLES), str(hostile)], store, settings=settings,
                watchers=[Watcher(load_watchlist(SHIPPED), store)])
     store.close()
-    app = create_app(settings, [SHIPPED], token=TOKEN)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if uv.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(timeout=10)
+    with running(create_app(settings, [SHIPPED], token=TOKEN)) as base:
+        yield base
 
 
 def get(server, path, **params):
@@ -168,6 +151,10 @@ def test_events_filter_in_the_browser_and_no_script_from_an_article_runs(server,
     page.click("form.filters button")
     rows = page.locator("#events tr").count() - 1
     assert rows >= 1 and all("PRK" in text for text in page.locator("#events td:nth-child(2)").all_inner_texts())
+    with page.expect_navigation():
+        page.select_option("select[name=modality]", "reported")  # the one script on the page: filters apply at once
+    assert "modality=reported" in page.url
+    assert set(page.locator("#events td:nth-child(3)").all_inner_texts()) == {"reported"}
     hostile = next(a for a in httpx.get(server + "/api/articles", params={"limit": 100}).json()
                    if a["outlet"] == "Example Wire")
     page.goto(server + f"/articles/{hostile['id']}")

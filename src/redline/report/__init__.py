@@ -51,6 +51,9 @@ class Fact:
     label: str = ""  # "PRK → RUS · AID · reported · 1,500 troops"
     date: str = ""
 
+    def __post_init__(self):
+        self.text = " ".join(self.text.split())  # a quote across paragraphs is one line of the brief
+
 
 @dataclass
 class StoryBrief:
@@ -63,6 +66,7 @@ class StoryBrief:
     facts: list[Fact]  # what the outlets report (each event once, cited by all that report it)
     adds: dict[str, list[Fact]]  # outlet → what only it reports
     numbers: list[dict]  # [{unit, what, figures: [(value, citations)]}]: figures the sources disagree on
+    contradictions: list[Fact]  # what one outlet reports and another denies
     quotes: list[Fact]
     timeline: list[Fact]
 
@@ -103,6 +107,7 @@ def story_brief(store: Store, story: dict, *, since: datetime | None = None, emb
         first_seen=story["first_seen"], last_seen=story["last_seen"],
         reports=[(Citation.of(a), a.title or a.id, not (a.duplicate_of or a.derived_from)) for a in members],
         facts=_facts(events), adds=_adds(originals, embed), numbers=_disputed_numbers(events),
+        contradictions=_contradictions(events),
         quotes=_quotes(events), timeline=_timeline(events),
     )
 
@@ -167,6 +172,25 @@ def _disputed_numbers(events: list[dict]) -> list[dict]:
             disputed.append({"unit": unit, "what": what,
                              "figures": [(value, cs) for value, cs in sorted(by_value.items())]})
     return disputed
+
+
+def _contradictions(events: list[dict]) -> list[Fact]:
+    """The same act (type and parties) reported as fact by one outlet and denied or negated by another."""
+    sides: dict[tuple, dict[str, list[dict]]] = defaultdict(lambda: {"reported": [], "denied": []})
+    for event in events:
+        side = ("reported" if event["modality"] in ("asserted", "reported") else
+                "denied" if event["modality"] in ("denied", "negated") else None)
+        if side:
+            sides[(event["event"], _codes(event["actor"]), _codes(event["recipient"]))][side].append(event)
+    found = []
+    for both in sides.values():
+        reporting = {e["outlet"] for e in both["reported"]}
+        denying = {e["outlet"] for e in both["denied"]}
+        if reporting and denying and reporting != denying:
+            said, denied = both["reported"][0], both["denied"][0]
+            found.append(Fact(text=f"{said['evidence']['sentence']} — but: {denied['evidence']['sentence']}",
+                              citations=[Citation.of(said), Citation.of(denied)], label=_event_label(said)))
+    return found
 
 
 def _quotes(events: list[dict]) -> list[Fact]:

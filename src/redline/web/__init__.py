@@ -12,7 +12,11 @@ from __future__ import annotations
 
 import hmac
 import json
+import socket
 import tempfile
+import threading
+import time
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
@@ -232,6 +236,30 @@ def create_app(settings: Settings, watchlists: list[Path] = (), token: str | Non
         return dash.store.alerts(watchlist, limit=limit)
 
     return app
+
+
+@contextmanager
+def running(app: FastAPI, host: str = "127.0.0.1"):
+    """Serve `app` with uvicorn in a background thread on a free port; yields its base URL, stops on exit.
+    For tests, benchmarks and screenshots: `redline serve` runs uvicorn in the foreground instead."""
+    import uvicorn
+
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError(f"the web server did not start on {host}:{port}")
+        time.sleep(0.05)
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 def _events(store: Store, event, actor, recipient, modality, since, limit) -> list[dict]:
