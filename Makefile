@@ -21,6 +21,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/events.py
 	$(BIN)/python benchmarks/watch.py
 	$(BIN)/python benchmarks/web.py
+	$(BIN)/python benchmarks/collect.py
 
 # What CI runs: every benchmark on a small slice, checked against the floors in benchmarks/floors.json.
 bench-smoke: $(STAMP)
@@ -30,6 +31,7 @@ bench-smoke: $(STAMP)
 	$(BIN)/python benchmarks/events.py --smoke
 	$(BIN)/python benchmarks/watch.py --smoke
 	$(BIN)/python benchmarks/web.py --smoke
+	$(BIN)/python benchmarks/collect.py --smoke
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

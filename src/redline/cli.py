@@ -673,6 +673,74 @@ def serve_cli(
     uvicorn.run(application, host=host, port=port, log_level="warning")
 
 
+# --- collect -------------------------------------------------------------------------------------------------
+
+@app.command("collect")
+def collect_cli(
+    sources: Annotated[Path, typer.Option("--sources", help="The sources YAML (feeds and pages, intervals)")],
+    watchlist: WatchlistOption = None,
+    rounds: Annotated[Optional[int], typer.Option(help="Stop after this many rounds (default: run until stopped)")] = None,
+    db: DbOption = None,
+) -> None:
+    """Keep reading feeds and pages on their intervals, politely; store, code and watch what is new."""
+    from redline.collect import Collector, load_sources
+
+    try:
+        listed = load_sources(sources)
+    except RedlineError as exc:
+        _fail(exc)
+    store = _open_store(db)
+    watchers = [_watcher(path, store) for path in watchlist or ()]
+
+    def report(state: dict) -> None:
+        if state["last_status"] == "error":
+            err.print(f"[red]✗[/red] {state['name']}: {state['last_error']}", highlight=False)
+        else:
+            err.print(f"[green]✓[/green] {state['name']}: {state['last_status']}, {state['new']} new, "
+                      f"{state['latency_ms']:.0f} ms", highlight=False)
+
+    collector = Collector(store, state.settings, listed, watchers=watchers, on_poll=report)
+    err.print(f"collecting {len(listed.sources)} source(s); Ctrl-C stops (nothing is lost)")
+    try:
+        collector.run(rounds=rounds)
+    except KeyboardInterrupt:
+        err.print("[yellow]stopped[/yellow]: run again to continue")
+    finally:
+        collector.close()
+
+
+@app.command("sources")
+def sources_cli(
+    sources: Annotated[Optional[Path], typer.Option("--sources", help="The sources YAML (to flag sources dropped from it)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON line per source")] = False,
+    db: DbOption = None,
+) -> None:
+    """Source health: last success, last error, items per day, latency, and flags for sources gone quiet."""
+    from redline.collect import SourceList, health, load_sources
+
+    try:
+        listed = load_sources(sources) if sources else SourceList(sources=[])
+    except RedlineError as exc:
+        _fail(exc)
+    by_name = {s.name: s for s in listed.sources}
+    rows = [health(state, by_name.get(state["name"]) if sources else None, listed.stale_after_polls)
+            for state in _open_store(db).source_states()]
+    if not sources:
+        for row in rows:
+            row["flags"] = [f for f in row["flags"] if f != "no longer in the sources file"]
+    if as_json:
+        for row in rows:
+            sys.stdout.write(json.dumps(row, default=str, ensure_ascii=False) + "\n")
+        return
+    table = Table("source", "last success", "last error", "items/day", "latency", "flags", title="Sources")
+    for row in rows:
+        table.add_row(row["name"], f"{row['last_success']:%Y-%m-%d %H:%M}" if row["last_success"] else "never",
+                      escape(row["last_error"] or "—"), str(row["items_per_day"] or 0),
+                      f"{row['latency_ms']:.0f} ms" if row["latency_ms"] is not None else "—",
+                      escape("; ".join(row["flags"])) or "ok")
+    out.print(table)
+
+
 def _examples_folder() -> Path | None:
     for candidate in (Path.cwd() / "examples", Path(__file__).resolve().parents[2] / "examples"):
         if candidate.is_dir():

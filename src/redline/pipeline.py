@@ -23,6 +23,15 @@ from redline.records import Article, RawItem
 from redline.settings import Settings
 from redline.store import Outcome, Store
 
+@dataclass
+class Session:
+    """What one ingest run builds lazily and a caller running ingest many times keeps: the story grouper (made
+    from the stored stories when the first new article arrives) and the event coder (the parser)."""
+
+    grouper: object = None
+    coder: object = None
+
+
 class ContractError(RedlineError):
     """A stage returned something other than what it promised: a bug, reported with the stage's name."""
 
@@ -64,6 +73,8 @@ def run_ingest(
     on_error: Callable[[ItemError], None] = lambda error: None,
     watchers: Sequence = (),
     by_publication: bool = False,
+    fetcher: ingest.Fetcher | None = None,
+    session: "Session | None" = None,
 ) -> Summary:
     """Read every source, clean each item, store it; bad items are reported through `on_error` and counted.
 
@@ -71,7 +82,10 @@ def run_ingest(
     one (cleaning is CPU-bound; reading and storing stay in this process). With `group`, new articles are then
     checked for copies and placed in stories, continuing the stories already stored. `watchers` (watch.Watcher)
     take in each batch's new events as they are stored. `by_publication` reads the whole input first and stores it
-    in publication order (a replay of an archive); an interrupt then keeps nothing.
+    in publication order (a replay of an archive); an interrupt then keeps nothing. `fetcher` replaces the plain
+    one (the collector's polite fetcher); it is left open. `session` keeps the story grouper and the coder between
+    runs (the collector runs ingest once per poll: replaying the stories from the store each time would cost more
+    than the poll).
     """
     summary = Summary()
     documents, missing = ingest.expand(sources)
@@ -81,16 +95,14 @@ def run_ingest(
         summary.errors.append(error)
         on_error(error)
     batch: list[RawItem | ItemError] = []
-    grouper = None  # made when the first new article arrives: replaying the store costs seconds
-    coder = None  # likewise: loading the parser costs a second
-    with ingest.Fetcher(settings) as fetcher, _cleaner(workers, settings) as clean_all:
+    session = session or Session()
+    with _fetcher(fetcher, settings) as fetcher, _cleaner(workers, settings) as clean_all:
 
         def store_batch(items: list, results: list) -> None:
-            nonlocal grouper, coder
             outcomes = _outcomes(items, results, store, summary, on_error)
-            if group and grouper is None and any(o.article for o in outcomes):
-                grouper = _grouper(store, settings)
-            grouped = _group(outcomes, grouper, store) if grouper is not None else None
+            if group and session.grouper is None and any(o.article for o in outcomes):
+                session.grouper = _grouper(store, settings)
+            grouped = _group(outcomes, session.grouper, store) if group and session.grouper is not None else None
             statuses = store.write(outcomes)
             for outcome, status in zip(outcomes, statuses):
                 setattr(summary, status, getattr(summary, status) + 1)
@@ -101,8 +113,8 @@ def run_ingest(
                 store.save_stories(*grouped)
             new = [o.article for o, status in zip(outcomes, statuses) if status == "stored"]
             if settings.code_events and new:
-                coder = coder or _coder()
-                code_articles(new, store, coder, n_process=workers, on_error=on_error)
+                session.coder = session.coder or _coder()
+                code_articles(new, store, session.coder, n_process=workers, on_error=on_error)
             for watcher in watchers:
                 watcher.observe([a.id for a in new])
 
@@ -259,6 +271,15 @@ def clean_or_error(item: RawItem | ItemError, settings: Settings) -> Cleaned | I
         return clean_item(item, settings=settings)
     except ItemError as error:
         return error
+
+
+@contextmanager
+def _fetcher(given: ingest.Fetcher | None, settings: Settings):
+    if given is not None:
+        yield given
+        return
+    with ingest.Fetcher(settings) as made:
+        yield made
 
 
 @contextmanager

@@ -34,8 +34,17 @@ class Fetcher:
         )
 
     def get(self, url: str) -> Response:
+        response, _ = self.fetch(url)
+        if response is None:
+            raise FetchError(url, "HTTP 304 Not Modified to a request that asked for the page itself")
+        return response
+
+    def fetch(self, url: str, headers: dict | None = None) -> tuple[Response | None, httpx.Headers]:
+        """GET with extra request headers: (the response, or None for 304 Not Modified; the response headers)."""
         try:
-            with self._client.stream("GET", url) as response:
+            with self._client.stream("GET", url, headers=headers) as response:
+                if response.status_code == 304:
+                    return None, response.headers
                 if response.status_code >= 400:
                     raise FetchError(url, f"HTTP {response.status_code} {response.reason_phrase}".strip())
                 content = self._read_limited(response, url)
@@ -45,7 +54,7 @@ class Fetcher:
                     content=content,
                     content_type=media_type.strip().lower(),
                     charset=_charset(params) or response.charset_encoding,
-                )
+                ), response.headers
         except httpx.TooManyRedirects:
             raise FetchError(url, f"more than {MAX_REDIRECTS} redirects (a redirect loop?)") from None
         except httpx.TimeoutException:

@@ -17,7 +17,8 @@ from sqlalchemy.engine import Connection, Engine
 from redline.errors import ItemError, StoreError
 from redline.records import Alert, Article, Author, IndicatorState, StageState, utcnow
 from redline.settings import Settings
-from redline.store.schema import (alert_deliveries, alerts, article_vectors, articles, briefs, coded_articles, events,
+from redline.store.schema import (alert_deliveries, alerts, article_vectors, articles, briefs, coded_articles,
+                                   collect_sources, events,
                                    indicator_states, metadata, outlet_docs, outlet_lines, raw_items, stage_states,
                                    stories, story_merges)
 
@@ -394,6 +395,24 @@ class Store:
         with self.engine.begin() as connection:
             connection.execute(insert(briefs).values(created_at=created_at, since=since, format=fmt,
                                                      stories=stories_told))
+
+    # --- collect -----------------------------------------------------------------------------------------------
+
+    def source_state(self, name: str) -> dict | None:
+        with self.engine.connect() as connection:
+            row = connection.execute(select(collect_sources).where(collect_sources.c.name == name)).first()
+        return dict(row._mapping) if row else None
+
+    def save_source_state(self, values: dict) -> None:
+        """Upsert one source's row (all columns given: the collector keeps the whole row)."""
+        with self.engine.begin() as connection:
+            statement = _dialect_insert(connection)(collect_sources).values(**values)
+            connection.execute(statement.on_conflict_do_update(
+                index_elements=["name"], set_={k: v for k, v in values.items() if k != "name"}))
+
+    def source_states(self) -> list[dict]:
+        with self.engine.connect() as connection:
+            return [dict(r._mapping) for r in connection.execute(select(collect_sources).order_by(collect_sources.c.name))]
 
     # --- reading -----------------------------------------------------------------------------------------------
 

@@ -224,3 +224,26 @@ briefs = Table(
     Column("format", String(8), nullable=False),
     Column("stories", Integer, nullable=False),
 )
+
+# Collected sources: where each one stands (validators for conditional GET, when it is due) and its health.
+collect_sources = Table(
+    "collect_sources",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("url", Text, nullable=False),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("polls", Integer, nullable=False),
+    Column("failures", Integer, nullable=False),
+    Column("consecutive_failures", Integer, nullable=False),
+    Column("consecutive_empty", Integer, nullable=False),  # polls in a row that brought nothing new
+    Column("items", Integer, nullable=False),  # articles stored from it, all time
+    Column("first_polled", UTCDateTime),
+    Column("last_polled", UTCDateTime),
+    Column("last_success", UTCDateTime),
+    Column("last_status", String(40)),  # "200", "304", "error"
+    Column("last_error", Text),
+    Column("last_error_at", UTCDateTime),
+    Column("latency_ms", Float),
+    Column("next_due", UTCDateTime),
+)
