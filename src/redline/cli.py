@@ -6,7 +6,7 @@ import json
 import shutil
 import sys
 from contextlib import nullcontext
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -445,20 +445,15 @@ def _watcher(path: Path, store: Store, *, console: bool = True):
     return Watcher(watchlist, store, sinks=make_sinks(watchlist.alerts, console=console))
 
 
-def _as_of(value: str | None, store: Store) -> datetime | None:
-    """None (now), "latest" (the newest stored article's date: for archives) or a date/time."""
-    if not value or value == "now":
-        return None
-    if value == "latest":
-        return store.newest_published()
+def _as_of(value: str | None, store: Store, *, end_of_day: bool = True) -> datetime | None:
+    """None (now), "latest" (the newest stored article's date: for archives) or a date/time (watch.moment)."""
+    from redline.watch import moment
+
     try:
-        parsed = datetime.fromisoformat(value)
+        return moment(value, store, end_of_day=end_of_day)
     except ValueError:
         _fail(RedlineError(f"--as-of {value!r}: give now, latest, or a date such as 2024-10-23 or 2024-10-23T12:00"))
         raise
-    if len(value) <= 10:
-        parsed += timedelta(days=1) - timedelta(microseconds=1)  # a date means: by the end of that day
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
 @app.command("board")
@@ -629,9 +624,7 @@ def brief_cli(
     if fmt == "pdf" and output is None:
         _fail(RedlineError("--format pdf writes a file: give --output brief.pdf"))
     store = _open_store(db)
-    start = _as_of(since, store) if since else store.last_brief_at()
-    if since and len(since) <= 10 and start:
-        start -= timedelta(days=1) - timedelta(microseconds=1)  # a date means: from the start of that day
+    start = _as_of(since, store, end_of_day=False) if since else store.last_brief_at()
     moment = _as_of(as_of, store)
     boards = [_watcher(path, store, console=False).evaluate(moment) for path in watchlist or ()]
     brief = build_brief(store, since=start, boards=boards, embed=_sentence_embedder())

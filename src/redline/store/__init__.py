@@ -194,6 +194,13 @@ class Store:
         with self.engine.connect() as connection:
             return [dict(row._mapping) for row in connection.execute(query)]
 
+    def story(self, story_id: str) -> dict | None:
+        """One live story (not one merged into another), as `stories()` lists them."""
+        query = select(stories).where(stories.c.id == story_id, stories.c.merged_into.is_(None))
+        with self.engine.connect() as connection:
+            row = connection.execute(query).first()
+        return dict(row._mapping) if row else None
+
     def story_articles(self, story_id: str) -> list[Article]:
         query = select(articles).where(articles.c.story_id == story_id).order_by(articles.c.published, articles.c.ingested_at)
         with self.engine.connect() as connection:

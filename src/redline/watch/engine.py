@@ -14,13 +14,27 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 from redline.records import Alert, IndicatorState, Observation, StageState, utcnow
 from redline.store import Store
 from redline.watch.indicators import EvidenceBook, Matcher, decoded, read_indicator
 from redline.watch.ladder import climb
 from redline.watch.watchlist import NO_LEVEL, Indicator, Watchlist
+
+
+def moment(value: str | None, store: Store, *, end_of_day: bool = True) -> datetime | None:
+    """When to read a watchlist: None for now ("now" or nothing), "latest" for the newest stored article's date
+    (an archive), or an ISO date or date-time (naive means UTC). A bare date means the end of that day, or with
+    `end_of_day=False` its start. ValueError for anything else."""
+    if not value or value == "now":
+        return None
+    if value == "latest":
+        return store.newest_published()
+    parsed = datetime.fromisoformat(value)
+    if len(value) <= 10 and end_of_day:
+        parsed += timedelta(days=1) - timedelta(microseconds=1)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
 @dataclass

@@ -97,18 +97,18 @@ class _Parser:
         return token
 
     def either(self):
-        parts = [self.both()]
-        while (self.peek() or "").lower() == "or":
-            self.take()
-            parts.append(self.both())
-        return ("or", parts) if len(parts) > 1 else parts[0]
+        return self._joined("or", self.both)
 
     def both(self):
-        parts = [self.single()]
-        while (self.peek() or "").lower() == "and":
+        return self._joined("and", self.single)
+
+    def _joined(self, word: str, part):
+        """part (word part)*: one node, or (word, [parts]) when the word joins two or more."""
+        parts = [part()]
+        while (self.peek() or "").lower() == word:
             self.take()
-            parts.append(self.single())
-        return ("and", parts) if len(parts) > 1 else parts[0]
+            parts.append(part())
+        return (word, parts) if len(parts) > 1 else parts[0]
 
     def single(self):
         token = self.take()

@@ -11,6 +11,7 @@ not at the first alert.
 from __future__ import annotations
 
 import hashlib
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -227,8 +228,14 @@ class Watchlist(Strict):
             raise ValueError("; ".join(problems))
         return self
 
+    @cached_property
+    def rules(self) -> dict[int, Rule]:
+        """Stage level → its parsed rule, parsed once: every evaluation reads them all."""
+        levels = {i.id: i.levels for i in self.indicators}
+        return {stage.level: parse_rule(stage.when, levels) for stage in self.stages}
+
     def rule(self, stage: Stage) -> Rule:
-        return parse_rule(stage.when, {i.id: i.levels for i in self.indicators})
+        return self.rules[stage.level]
 
     def indicator(self, indicator_id: str) -> Indicator:
         return next(i for i in self.indicators if i.id == indicator_id)

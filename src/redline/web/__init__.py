@@ -17,7 +17,7 @@ import tempfile
 import threading
 import time
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Optional
 
@@ -31,7 +31,7 @@ from redline.records import MODALITIES
 from redline.report import story_brief
 from redline.settings import Settings
 from redline.store import Store
-from redline.watch import Watcher, load_watchlist
+from redline.watch import Watcher, load_watchlist, moment
 from redline.web import charts
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
@@ -78,15 +78,10 @@ class Dashboard:
         return default_embedder().embed
 
     def moment(self, as_of: str | None) -> datetime | None:
-        if as_of == "latest":
-            return self.store.newest_published()
-        if as_of:
-            try:
-                parsed = datetime.fromisoformat(as_of)
-            except ValueError:
-                raise HTTPException(422, f"as_of: give latest or an ISO date, not {as_of!r}") from None
-            return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-        return None
+        try:
+            return moment(as_of, self.store)
+        except ValueError:
+            raise HTTPException(422, f"as_of: give now, latest or an ISO date, not {as_of!r}") from None
 
 
 def create_app(settings: Settings, watchlists: list[Path] = (), token: str | None = None) -> FastAPI:
@@ -145,7 +140,7 @@ def create_app(settings: Settings, watchlists: list[Path] = (), token: str | Non
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(request: Request, story_id: str):
-        story = next((s for s in dash.store.stories(limit=None) if s["id"] == story_id), None)
+        story = dash.store.story(story_id)
         if story is None:
             raise HTTPException(404, f"no story {story_id!r}")
         members = dash.store.story_articles(story_id)
@@ -206,7 +201,7 @@ def create_app(settings: Settings, watchlists: list[Path] = (), token: str | Non
 
     @app.get("/api/stories/{story_id}", tags=["stories"])
     def api_story(story_id: str) -> dict:
-        story = next((s for s in dash.store.stories(limit=None) if s["id"] == story_id), None)
+        story = dash.store.story(story_id)
         if story is None:
             raise HTTPException(404, f"no story {story_id!r}")
         members = dash.store.story_articles(story_id)
