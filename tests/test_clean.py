@@ -151,3 +151,38 @@ def test_html_extraction_that_is_mostly_menu_falls_back_to_the_main_block():
     body = ["Officials said the talks would resume in Geneva next week after a pause of several months."] * 3
     assert _looks_like_navigation(menu + body)
     assert not _looks_like_navigation(body * 40)
+
+
+def _split_body_page(second_class: str) -> str:
+    """An article whose body is cut in two by an advertisement row, as magazine templates print it."""
+    first = "".join(f"<p>First part, paragraph {n}: officials in Seoul said the aid would come in stages, "
+                    f"with each step tied to what Pyongyang does next.</p>" for n in range(5))
+    second = "".join(f"<p>Second part, paragraph {n}: analysts said the staged approach leaves room to "
+                     f"stop short of lethal weapons if the troops are withdrawn.</p>" for n in range(4))
+    return (
+        "<html><head><title>Seoul weighs staged aid</title></head><body><main><article>"
+        "<h1>Seoul weighs staged aid</h1>"
+        f'<div class="article__body">{first}</div>'
+        '<div class="ad-row"><span>Advertisement</span></div>'
+        f'<div class="{second_class}">{second}'
+        '<aside class="pullquote"><p>Each step tied to what Pyongyang does next, officials in Seoul said.</p></aside>'
+        "</div></article></main><footer><p>About us</p></footer></body></html>"
+    )
+
+
+def test_html_article_body_split_by_an_advertisement_is_read_whole():
+    article = clean(RawItem(origin="split.html", media_type="text/html", content=_split_body_page("article__body")))
+    assert article.text.count("First part") == 5
+    assert article.text.count("Second part") == 4
+    assert "Each step tied" not in article.text  # a pull quote repeats the article
+    assert article.text.index("First part, paragraph 4") < article.text.index("Second part, paragraph 0")
+
+
+def test_html_blocks_of_another_class_are_not_taken_as_the_article():
+    from redline.clean.html import continued_body
+
+    html = _split_body_page("comment-content")
+    first = [f"First part, paragraph {n}: officials in Seoul said the aid would come in stages, with each step "
+             f"tied to what Pyongyang does next." for n in range(5)]
+    assert continued_body(html, first) == []
+    assert len(continued_body(_split_body_page("article__body"), first)) == 4

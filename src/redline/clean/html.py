@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 
 from redline.clean import lines
@@ -16,6 +17,11 @@ TRAFILATURA_OPTIONS = dict(fast=True, include_comments=False, include_tables=Tru
 # text), the plain-text main-block search is run on its output as a safety net.
 NAVIGATION_DUMP_MIN_LINES = 100
 NAVIGATION_DUMP_SHARE = 0.8
+# The last extracted paragraph must be this long to be found again in the page, where the body may continue.
+CONTINUATION_MIN_CHARS = 40
+# A continuation holds at least this many body paragraphs; comments and footers repeat their class too.
+CONTINUATION_MIN_PARAGRAPHS = 2
+_NOT_BODY_CLASS = re.compile(r"comment|footer|sidebar|widget|related|promo", re.IGNORECASE)
 # htmldate's extensive search reads every date on the page: slow, and the original date is usually declared.
 DATE_OPTIONS = {"extensive_search": False, "original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S"}
 
@@ -40,10 +46,49 @@ def extract_html(html: str, *, url: str | None, where: str) -> tuple[Draft, dict
         "url": doc.url,
     }
     paragraphs = [line for line in text.split("\n") if line.strip()]
+    paragraphs += continued_body(html, paragraphs)
     draft = tidy(paragraphs, title=doc.title, plain_text=_looks_like_navigation(paragraphs))
     if not draft.paragraphs:
         raise NoArticleError(where, "no article text: the HTML holds only navigation or boilerplate")
     return draft, meta
+
+
+def continued_body(html: str, paragraphs: list[str]) -> list[str]:
+    """The rest of an article body that the page splits into several containers of one class (an advertisement
+    row between two `article__body` blocks): trafilatura keeps the first block only."""
+    import lxml.html
+
+    last = _key(paragraphs[-1]) if paragraphs else ""
+    if len(last) < CONTINUATION_MIN_CHARS:
+        return []
+    try:
+        tree = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return []
+    container = next((p.getparent() for p in tree.iter("p") if _key(p.text_content()) == last), None)
+    if container is None or not container.get("class") or _NOT_BODY_CLASS.search(container.get("class")):
+        return []
+    later, seen = [], False
+    for element in tree.iter(container.tag):
+        if element is container:
+            seen = True
+        elif seen and element.get("class") == container.get("class"):
+            later.append(element)
+    known = {_key(text) for text in paragraphs}
+    found = []
+    for element in later:
+        for p in element.iter("p"):
+            if any(a.tag in {"aside", "figure", "figcaption"} for a in p.iterancestors()):
+                continue  # pull quotes and captions repeat or label the article
+            text = " ".join(p.text_content().split())
+            if text and _key(text) not in known:
+                known.add(_key(text))
+                found.append(text)
+    return found if sum(1 for text in found if lines.is_body(text)) >= CONTINUATION_MIN_PARAGRAPHS else []
+
+
+def _key(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _looks_like_navigation(paragraphs: list[str]) -> bool:
