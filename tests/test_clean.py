@@ -144,6 +144,25 @@ def test_text_dump_of_a_whole_page_keeps_the_article_block():
     assert cleaned.paragraphs == article
 
 
+def test_text_dump_skips_glued_teasers_flattened_menus_and_cookie_notices():
+    # Page-to-text converters glue a teaser's headline to its summary and print a tag cloud as one line.
+    teasers = [f"Customers Leave Without Paying Bill At Troy Steakhouse Number {n}A party of six left the "
+               f"restaurant without paying after a fight in the dining room, police said on Monday night."
+               for n in range(6)]
+    tags = " ".join(["Agricultura Campanha Capacitação Combustíveis Comunicado Concurso Conselhos Cultura"] * 5)
+    article = [f"Paragraph {n} of the report says that health officials confirmed a sixth death on Monday, "
+               "and urged residents to avoid the outdoors at dusk." for n in range(3)]
+    cookies = ["This website uses cookies to improve your experience while you navigate through the website, "
+               "and some of them are stored in your browser as they are necessary for basic functions."]
+    page = "\n".join(["Latest Headlines"] + teasers + [tags, "Sixth death linked to the virus"] + article + cookies)
+    cleaned = clean(_text(page))
+    assert cleaned.paragraphs == article
+    assert lines.is_glued_teaser(teasers[0])
+    assert not lines.is_glued_teaser("The price of a Big Mac at McDonald's rose last year, the survey said.")
+    assert lines.is_flattened_menu(tags) and not lines.is_body(tags)
+    assert lines.is_body(article[0])
+
+
 def test_html_extraction_that_is_mostly_menu_falls_back_to_the_main_block():
     from redline.clean.html import NAVIGATION_DUMP_MIN_LINES, _looks_like_navigation
 

@@ -89,6 +89,8 @@ _PAYWALL = re.compile(
     r"|like this story|tell us what you think|send us your|download (our|the) app|sponsored content"
     r"|\brelated (articles|stories)|^(read|see) (more|also)\b|^also (on|read)\b|^more (on|from) |^tags?\s*[:|]"
     r"|^filed under\b|^topics?\s*:"
+    r"|\b(this|our) (web)?site uses cookies|\bwe use cookies|\b(accept|necessary|essential) cookies"
+    r"|\bcookie (policy|settings|preferences)|^privacy overview$"
 )
 
 
@@ -130,10 +132,42 @@ def words(text: str) -> int:
     return len(_WORD.findall(_UNSPACED.sub(" ", text))) + unspaced // UNSPACED_CHARS_PER_WORD
 
 
+# A long line without a sentence end is a menu when at least this share of its words are capitalised.
+MENU_CAPITALISED_SHARE = 0.6
+
+
 def is_body(text: str) -> bool:
     """Reads like a paragraph of an article: long enough, and ends like a sentence (or is long anyway)."""
     n = words(text)
-    return n >= BODY_ALWAYS_WORDS or (n >= BODY_MIN_WORDS and bool(_SENTENCE_END.search(text.strip())))
+    if n >= BODY_MIN_WORDS and bool(_SENTENCE_END.search(text.strip())):
+        return True
+    return n >= BODY_ALWAYS_WORDS and not is_flattened_menu(text)
+
+
+def is_flattened_menu(text: str) -> bool:
+    """A menu or tag list printed as one line: long, no sentence end, most words capitalised ("Agricultura
+    Campanha Capacitação Combustíveis …")."""
+    tokens = _WORD.findall(text)
+    cased = [t for t in tokens if t[0].isalpha() and t[0].lower() != t[0].upper()]
+    return len(cased) >= BODY_MIN_WORDS and sum(t[0].isupper() for t in cased) >= MENU_CAPITALISED_SHARE * len(cased)
+
+
+# A teaser as page-to-text converters print it: a Title Case headline glued to its summary ("… Troy
+# SteakhouseA party of six left …"). The headline must start the line and read as a title.
+_GLUE = re.compile(r"(?<=[a-z0-9)?!'’])(?=[A-Z][a-z'’]*\s+[a-z])")
+TEASER_HEAD_MIN_WORDS = 3
+TEASER_HEAD_CAPITALISED_SHARE = 0.7
+
+
+def is_glued_teaser(text: str) -> bool:
+    for glue in _GLUE.finditer(text):
+        head = _WORD.findall(text[:glue.start()])
+        if len(head) < TEASER_HEAD_MIN_WORDS or text[glue.start() - 1: glue.start() + 1].isspace():
+            continue
+        capitalised = sum(1 for word in head if word[0].isupper() or word[0].isdigit())
+        if capitalised >= TEASER_HEAD_CAPITALISED_SHARE * len(head):
+            return True
+    return False
 
 
 def ends_sentence(text: str) -> bool:

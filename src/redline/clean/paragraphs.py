@@ -89,7 +89,8 @@ def tidy(
 
 def _block_score(text: str) -> int:
     n = lines.words(text)
-    if lines.is_body(text) and (n > META_MAX_WORDS or not lines.is_paywall_or_tail(text)):
+    if lines.is_body(text) and (n > META_MAX_WORDS or not lines.is_paywall_or_tail(text)) \
+            and not lines.is_glued_teaser(text):
         return n - BODY_OFFSET
     return -min(max(n, NON_BODY_MIN_PENALTY), NON_BODY_MAX_PENALTY)
 
