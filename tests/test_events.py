@@ -160,6 +160,34 @@ def test_requests_and_refusals_are_plover_events_with_the_act_kept(coder):
     assert event.event == "REJECT" and event.actor[0].code == "PAK"
 
 
+def _parties(event):
+    return [(p.code, p.sector) for p in event.actor], [(p.code, p.sector) for p in event.recipient]
+
+
+@pytest.mark.parametrize("text, actor, recipient", [
+    # A people named where they live are that country's, not their kin state's.
+    ("The Hungarians of southern Slovakia demanded language rights from the Slovak government.",
+     [("SVK", None)], [("SVK", "GOV")]),
+    ("Ethnic Hungarians began a protest on Monday against Slovakia's new language law.", [("SVK", None)], None),
+    # A group with no country, facing one state's government, police or army, is that state's.
+    ("The Colombian government accepted demands from the rebels to free the prisoners.",
+     [("COL", "GOV")], [("COL", "REB")]),
+    # A threat is aimed at the one whose act its condition waits on.
+    ("China threatened to cut trade ties if Australia goes ahead with the inquiry.", [("CHN", None)], [("AUS", None)]),
+    # Unnamed people given the actor's own country are a last resort; a named place comes first.
+    ("The European Union announced that it will withdraw its monitors from Georgia.", None, [("GEO", None)]),
+    # One asks another of its own country: the sector tells them apart.
+    ("Kenyan opposition leaders demanded that the Kenyan government cut fuel prices.",
+     [("KEN", "OPP")], [("KEN", "GOV")]),
+])
+def test_whose_parties_are_whose(coder, text, actor, recipient):
+    got_actor, got_recipient = _parties(coder.code(text).events[0])
+    if actor is not None:
+        assert got_actor == actor
+    if recipient is not None:
+        assert got_recipient == recipient
+
+
 def test_a_sentence_without_a_political_event_codes_nothing(coder):
     assert coder.code("The weather was mild and the markets were quiet.").events == []
 

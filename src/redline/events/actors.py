@@ -174,6 +174,8 @@ def resolve(tokens: list[Token], doc_actors: DocumentActors, lex: Lexicon, use_h
             sector = sector or "GOV"  # "Pyongyang has dispatched …": the capital acts for its government
         if code:
             break
+    if code is not None and in_phrase:
+        code = _where_they_live(tokens, in_phrase[0], code, doc_actors) or code
     if code is None and sector and sector not in FOREIGN_PRONE and use_home:
         code = doc_actors.home  # "a senior official", "the presidential office": the article's government
     if code is None and tokens[0].lower_ in FIRST_PERSON and len(tokens) == 1:
@@ -183,6 +185,32 @@ def resolve(tokens: list[Token], doc_actors: DocumentActors, lex: Lexicon, use_h
     return Party(text=text, code=code, sector=sector)
 
 
+
+
+def _where_they_live(tokens: list[Token], match: NameMatch, code: str, doc_actors: DocumentActors) -> str | None:
+    """A people named where they live are that country's ("the Albanians of southern Serbia", "ethnic Turks …
+    Sweden's decision to send them back"): groups are coded where they are, not by their kin state."""
+    doc = tokens[0].doc
+    if doc[match.start].ent_type_ != "NORP" and not _ethnic(doc, match):
+        return None
+    if doc[match.end - 1].dep_ in {"amod", "compound"} and not _ethnic(doc, match):
+        return None  # "a Cambodian refugee camp in Thailand" is the Cambodians' camp
+    country = split_code(code)[0]
+    inside = {t.i for t in tokens}
+    located = [m for m in doc_actors.names if m.start in inside and m is not match
+               and doc[m.start].head.lower_ in {"of", "in"} and split_code(m.code)[0] not in {None, country}]
+    if located:
+        return split_code(located[0].code)[0]
+    if not _ethnic(doc, match):
+        return None
+    sent = doc[match.start].sent
+    others = [split_code(m.code)[0] for m in doc_actors.names
+              if sent.start <= m.start < sent.end and m is not match and not _ethnic(doc, m)]
+    return next((c for c in others if c and c != country), None)
+
+
+def _ethnic(doc: Doc, match: NameMatch) -> bool:
+    return match.start > 0 and doc[match.start - 1].lower_ == "ethnic"
 
 
 def parties(head: Token | None, doc_actors: DocumentActors, lex: Lexicon) -> list[Party]:

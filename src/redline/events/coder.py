@@ -41,6 +41,7 @@ TROOP_MOVES = {"send", "dispatch", "despatch", "deploy", "station", "deployment"
 FRAME_FAMILIES = {"refused": ("12", "120"), "requested": ("10", "100"), "denied": ("12", "120")}
 # Sectors that protest rather than coerce when they block, and the verbs of blocking.
 BLOCKING = {"block", "blockade", "barricade", "obstruct", "close", "shut", "occupy", "paralyse", "paralyze"}
+STATE_SECTORS = {"GOV", "MIL", "COP", "JUD", "LEG", "SPY"}
 NON_STATE = {"REB", "OPP", "CVL", "LAB", "EDU", "REL", "AGR", "REF", "UAF", "BUS"}
 # Frames that are events in their own right when what they govern codes nothing.
 SELF_CODING_FRAMES = {"threatened", "planned", "denied", "requested", "refused"}
@@ -298,6 +299,7 @@ class Coder:
             elif place is not None and place.code and actor:
                 # "Prisoners rioted at a jail in Dili": unnamed people act where they are
                 actor = [Party(text=p.text, code=place.code, sector=p.sector) for p in actor]
+        actor, recipient = _domestic(actor, recipient)
         if not any(p.code for p in actor) and not (trigger.pos_ == "NOUN" and recipient):
             return None  # no one to code: PETRARCH's rule, and the main guard against verbs read out of context
         if not recipient and place is not None and place.code and not (len(actor) > 1 and place.code in actor_codes):
@@ -337,6 +339,8 @@ class Coder:
             if not any(p.code for p in actor):
                 return None
         kind, cameo = plover_reading(kind, cameo, modality, self.lex)
+        if kind[0] == "THREATEN" and modality.condition_clause is not None:
+            recipient = self._threatened(modality.condition_clause, actor, recipient, actors, quotes)
         if kind[0] == "ACCUSE":
             recipient = self.roles.accused(trigger, actors, {(p.code, p.sector) for p in actor}) or recipient
         quote = quote_for(sent, trigger, quotes)
@@ -353,6 +357,15 @@ class Coder:
             hearsay=modality.hearsay, future=modality.future, place=place,
             date=event_date(sent, trigger, on), action=action,
         )
+
+    def _threatened(self, clause: Token, actor: list[Party], recipient: list[Party], actors: DocumentActors,
+                    quotes: list[Quote]) -> list[Party]:
+        """A threat is aimed at the one whose act its condition waits on ("… if the United States goes ahead")."""
+        own = {p.code for p in actor if p.code}
+        if any(p.code and p.code not in own for p in recipient):
+            return recipient
+        target = self.roles.resolve_subject(self.roles.subject(clause), clause, actors, quotes)
+        return [p for p in target if p.code and p.code not in own] or recipient
 
     def _troop_move(self, trigger: Token, cameo: str, actor_codes: set[str], recipient: list[Party]) -> str:
         """Troops sent to another country's side are military aid (AID); moved at home, a show of force."""
@@ -380,6 +393,21 @@ class Coder:
             quantity.what = owner or next((p.code for p in actor if p.code), None)
             chosen.append(quantity)
         return chosen
+
+
+def _domestic(actor: list[Party], recipient: list[Party]) -> tuple[list[Party], list[Party]]:
+    """A group named without a country (rebels, students, a union) facing one state's government, police or army
+    is that state's own: groups are coded where they are (CAMEO's and the gold records' convention)."""
+    def state_of(side: list[Party]) -> str | None:
+        codes = {p.code for p in side if p.code and p.sector in STATE_SECTORS}
+        return codes.pop() if len(codes) == 1 else None
+
+    def placed(side: list[Party], country: str | None) -> list[Party]:
+        if country is None:
+            return [p for p in side if p.code or side is not recipient]
+        return [p if p.code else Party(text=p.text, code=country, sector=p.sector) for p in side]
+
+    return placed(actor, state_of(recipient)), placed(recipient, state_of(actor))
 
 
 def _unnamed_civilians(party: Party) -> bool:

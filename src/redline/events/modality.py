@@ -43,6 +43,7 @@ class Modality:
     # A conditional the actor commits to ("we may consider …", "will … if"), not a hypothetical ("could expand
     # if …"): only the first is an intention PLOVER codes as AGREE.
     committed: bool = False
+    condition_clause: Token | None = None  # the verb of the if-clause: whose act the condition waits on
 
 
 def _clause_text(token: Token) -> str:
@@ -94,7 +95,7 @@ def read_modality(trigger: Token, frames: dict[str, str]) -> Modality:
     # An if-clause hanging on the event makes it conditional: keep the condition.
     for child in trigger.children:
         if child.dep_ == "advcl" and _marker(child) in CONDITION_MARKERS:
-            result.condition = _clause_text(child)
+            result.condition, result.condition_clause = _clause_text(child), child
     node = trigger
     steps = 0
     governed = True  # still inside the complements of the words above
@@ -119,7 +120,7 @@ def read_modality(trigger: Token, frames: dict[str, str]) -> Modality:
             for sibling in node.children:
                 if sibling.dep_ == "advcl" and _marker(sibling) in CONDITION_MARKERS and result.condition is None:
                     if sibling.i != child.i:
-                        result.condition = _clause_text(sibling)
+                        result.condition, result.condition_clause = _clause_text(sibling), sibling
         if lemma in HEARSAY_VERBS or (node.pos_ == "NOUN" and node.lower_ in HEARSAY_NOUNS):
             result.hearsay = True
     result.hearsay = result.hearsay or _hearsay_in_sentence(trigger)

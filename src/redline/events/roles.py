@@ -91,8 +91,8 @@ class Roles:
         children = list(trigger.children)
         candidates += [c for c in children if c.dep_ in {"dative", "dobj", "nsubjpass", "attr"}]
         candidates += _objects_of(prepositions(trigger), RECIPIENT_PREPS)
-        for obj in [c for c in children if c.dep_ == "dobj"]:  # "support for Ukraine", "transfers to X"
-            candidates += _objects_of(obj.children, {"to", "for", "against"})
+        for obj in [c for c in children if c.dep_ == "dobj"]:  # "support for Ukraine", "demands from rebels"
+            candidates += _objects_of(obj.children, {"to", "for", "against", "from"})
         for clause in (c for c in children if c.dep_ in {"xcomp", "advcl", "acl"}):  # "troops to aid Russia"
             candidates += [c for c in clause.children if c.dep_ in {"dobj", "dative"}]
             candidates += _objects_of(prepositions(clause), RECIPIENT_PREPS)  # "offered to hand over to Britain"
@@ -102,13 +102,22 @@ class Roles:
         if light:  # "lodged a protest with Albania": the act's noun carries the recipient
             for obj in (c for c in children if c.dep_ == "dobj"):
                 candidates += _objects_of(obj.children, RECIPIENT_PREPS)
+        unplaced: list[Party] = []
+        at_home: list[Party] = []
+        actor_codes = {code for code, _ in actor_keys if code}
         for candidate in candidates:
             if light and candidate.lemma_.lower() in self.lex.nominals:
                 continue  # "held a meeting of the NSC": the meeting's own parties are not its recipient
             found = self._others(candidate, actors, actor_keys)
+            if found and all(p.code in actor_codes for p in found) and not _names_anyone(candidate, actors):
+                # "withdraw inspectors … from Iraq": unnamed people given the actor's own country are a last resort
+                at_home = at_home or found
+                continue
             if found:
                 return found
-        return []
+            unplaced = unplaced or [p for p in parties(candidate, actors, self.lex) if p.code is None and p.sector]
+        # "accepted demands from Shona rebels": a group with no country yet (placed in Coder._event)
+        return at_home or unplaced
 
     def _others(self, head: Token, actors: DocumentActors, actor_keys: set[tuple]) -> list[Party]:
         """The coded parties a phrase names other than the actors: the same country is fine (students against
@@ -156,7 +165,8 @@ class Roles:
                 return [], recipient
         requester = self.resolve_subject(next((c for c in node.children if c.dep_ in {"nsubj", "nsubjpass"}), None),
                                           node, actors, quotes)
-        asked = [p for p in actor if p.code and p.code not in {r.code for r in requester}]
+        # The one asked may share the asker's country ("rebels demand that President Kagame agree"), not its sector.
+        asked = [p for p in actor if p.code and (p.code, p.sector) not in {(r.code, r.sector) for r in requester}]
         if not asked:
             obj = next((c for c in node.children if c.dep_ in {"dobj", "dative"}), None)
             asked = parties(obj, actors, self.lex) if obj is not None else recipient
@@ -179,6 +189,11 @@ class Roles:
             country = next((c for c in (split_code(code)[0] for code in reversed(codes)) if c), None)
             return Party(text=text, code=country, sector=None)
         return None
+
+
+def _names_anyone(head: Token, actors: DocumentActors) -> bool:
+    inside = {t.i for t in head.subtree}
+    return any(m.start in inside for m in actors.names)
 
 
 def _objects_of(tokens, words) -> list[Token]:
