@@ -188,6 +188,15 @@ def test_whose_parties_are_whose(coder, text, actor, recipient):
         assert got_recipient == recipient
 
 
+def test_a_name_inside_a_longer_persons_name_is_someone_else(coder):
+    from redline.events.actors import find_names
+
+    doc = coder.nlp("President Omar Hassan Khan spoke to reporters in Khartoum on Monday.")
+    assert "hassan" not in {m.key for m in find_names(doc, coder.lex)}
+    doc = coder.nlp("Hassan spoke to reporters in Amman on Monday.")
+    assert "hassan" in {m.key for m in find_names(doc, coder.lex)}
+
+
 def test_a_sentence_without_a_political_event_codes_nothing(coder):
     assert coder.code("The weather was mild and the markets were quiet.").events == []
 

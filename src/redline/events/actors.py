@@ -72,7 +72,7 @@ def find_names(doc: Doc, lex: Lexicon, on: date | None = None) -> list[NameMatch
             if code is None and key.endswith("s"):  # "Albanians", "Serbs": the demonym's plural
                 code = lex.actor_code(key[:-1], on)
             if code and person is not None and span.end < person.end and len(code) > 3:
-                code = None  # "Kim" alone in "Kim Jong Un" is some other Kim (a country name still counts)
+                code = None  # "Kim" in "Kim Jong Un", "Hassan" in "Omar Hassan al-Bashir": someone else
             if code:
                 found = NameMatch(i, i + n, key, code, capital)
                 break
@@ -85,10 +85,10 @@ def find_names(doc: Doc, lex: Lexicon, on: date | None = None) -> list[NameMatch
 
 
 def _person_at(doc: Doc, i: int):
-    token = doc[i]
-    if token.ent_type_ != "PERSON" or token.ent_iob_ != "B":
+    """The person's name that token i is part of, if any ("Hassan" in "Omar Hassan al-Bashir")."""
+    if doc[i].ent_type_ != "PERSON":
         return None
-    return next((e for e in doc.ents if e.start == i), None)
+    return next((e for e in doc.ents if e.start <= i < e.end), None)
 
 
 def _countries(matches: list[NameMatch]) -> list[str]:
