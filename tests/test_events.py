@@ -90,6 +90,14 @@ def test_seed_russian_technology_to_north_korea_is_feared_not_asserted(donga):
     transfers = [e for e in coded.events if "RUS" in _codes(e.actor) and "PRK" in _codes(e.recipient)]
     assert transfers
     assert all(e.modality in {"feared", "conditional", "considered"} for e in transfers)
+    # "… raising concerns that … technology transfers from Russia to North Korea …": the feared act, with both ends.
+    assert any(e.evidence.trigger == "transfers" and e.action == "AID" for e in transfers)
+
+
+def test_seed_koreapro_deployment_of_troops_to_aid_moscow_is_aid_to_russia(koreapro):
+    _, coded = koreapro
+    sent = [e for e in coded.events if e.evidence.trigger == "deployment"]
+    assert sent and sent[0].event == "AID" and _codes(sent[0].actor) == {"PRK"} and _codes(sent[0].recipient) == {"RUS"}
 
 
 def test_seed_quotes_with_their_speakers(donga):

@@ -218,6 +218,8 @@ def parties(head: Token | None, doc_actors: DocumentActors, lex: Lexicon) -> lis
         return []
     found = []
     for each in conjuncts(head):
+        if each is not head and each.lemma_.lower() in lex.nominals:
+            continue  # "deployments from Pyongyang or technology transfers from Russia": an act, not a party
         party = resolve(phrase(each), doc_actors, lex)
         if party is not None:
             found.append(party)

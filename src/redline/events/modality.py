@@ -27,6 +27,8 @@ POSSIBILITY = {"potential": "feared", "possible": "considered", "prospective": "
                "expected": "expected", "future": "expected", "further": "feared"}
 # Steps up the parse after which a framing verb no longer governs the event: "the deployment" in "… is
 # considering X following the deployment" is not under consideration.
+# Nouns whose "that" clause holds what is feared ("raising concerns that … transfers … could lead …").
+FEAR_NOUNS = {"concern", "fear", "worry", "anxiety", "alarm", "danger", "risk", "threat"}
 ADJUNCTS = {"advcl", "acl", "relcl", "npadvmod", "appos", "conj"}
 # Dependencies through which a framing word governs the event.
 UPWARD = {"xcomp", "ccomp", "pcomp", "acomp", "pobj", "prep", "dobj", "acl", "advcl", "conj", "nsubjpass", "attr", "oprd",
@@ -123,6 +125,8 @@ def read_modality(trigger: Token, frames: dict[str, str]) -> Modality:
                         result.condition, result.condition_clause = _clause_text(sibling), sibling
         if lemma in HEARSAY_VERBS or (node.pos_ == "NOUN" and node.lower_ in HEARSAY_NOUNS):
             result.hearsay = True
+    if modality is None and _inside_fear_clause(trigger):
+        modality = "feared"
     result.hearsay = result.hearsay or _hearsay_in_sentence(trigger)
     if result.condition and modality in (None, "feared", "considered", "planned"):
         volition = {c.lower_ for c in trigger.children if c.dep_ == "aux"} & {"may", "would", "will", "shall"}
@@ -132,6 +136,20 @@ def read_modality(trigger: Token, frames: dict[str, str]) -> Modality:
     if result.modality in {"planned", "expected"}:
         result.future = True
     return result
+
+
+def _inside_fear_clause(trigger: Token) -> bool:
+    """The event lies in a clause that says what is feared: "concerns that X could …", found by the words (the
+    clause's "that" right after a fear noun), since the small parser often hangs the clause elsewhere."""
+    node = trigger
+    for _ in range(10):
+        mark = next((c for c in node.children if c.dep_ == "mark" and c.lower_ == "that"), None)
+        if mark is not None and mark.i > 0 and mark.nbor(-1).lemma_.lower() in FEAR_NOUNS:
+            return True
+        if node.head.i == node.i:
+            return False
+        node = node.head
+    return False
 
 
 def _hearsay_in_sentence(trigger: Token) -> bool:

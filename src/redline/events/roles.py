@@ -98,6 +98,8 @@ class Roles:
             candidates += _objects_of(prepositions(clause), RECIPIENT_PREPS)  # "offered to hand over to Britain"
         for clause in (c for c in children if c.dep_ == "ccomp"):  # "demanded that the US cancel …"
             candidates += [c for c in clause.children if c.dep_ == "nsubj"]
+        if trigger.pos_ == "NOUN":
+            candidates += _right_after(trigger)
         light = any(lemma in LIGHT_VERBS for lemma in verb_lemmas(trigger))
         if light:  # "lodged a protest with Albania": the act's noun carries the recipient
             for obj in (c for c in children if c.dep_ == "dobj"):
@@ -189,6 +191,22 @@ class Roles:
             country = next((c for c in (split_code(code)[0] for code in reversed(codes)) if c), None)
             return Party(text=text, code=country, sector=None)
         return None
+
+
+def _right_after(noun: Token) -> list[Token]:
+    """Where a "to …" right after the noun's phrase points, wherever the parser hung it (the small model often
+    attaches it to an earlier noun): a destination ("transfers from Russia to North Korea") or a purpose clause
+    ("deployment of troops to aid Moscow's war")."""
+    end = max(t.i for t in noun.subtree) + 1
+    doc = noun.doc
+    if end + 1 >= len(doc) or doc[end].lower_ != "to":
+        return []
+    if doc[end].dep_ == "prep":
+        return [c for c in doc[end].children if c.dep_ == "pobj"]
+    verb = doc[end].head
+    if doc[end].dep_ != "aux" or verb.pos_ != "VERB" or verb.i != end + 1:
+        return []
+    return [c for c in verb.children if c.dep_ in {"dobj", "dative"}] + _objects_of(prepositions(verb), RECIPIENT_PREPS)
 
 
 def _names_anyone(head: Token, actors: DocumentActors) -> bool:
