@@ -6,7 +6,8 @@ watchlist. Figures:
 - brief_s / brief_md_kb / brief_pdf_s: building the brief over every story, rendering Markdown, printing PDF;
 - cited_share: the share of the brief's fact lines (a quotation mark in a list item) that carry a citation
   (outlet and date in brackets): 1.0 is the promise that nothing is said on no one's word;
-- p50/p95 latency per page and API route (uvicorn on 127.0.0.1, httpx, 20 sequential requests each).
+- p50/p95 latency per page and API route (uvicorn on 127.0.0.1, httpx, 20 sequential requests each); a story
+  page is kept once told, so story_first_read_p50_ms times the first read of ten other stories.
 
 Usage: python benchmarks/web.py [--smoke]   (last line: JSON figures)
 """
@@ -60,6 +61,17 @@ def latency(base: str, path: str, repeats: int) -> tuple[float, float]:
     return round(statistics.median(times), 1), round(times[int(0.95 * (len(times) - 1))], 1)
 
 
+def first_reads(base: str, paths: list[str]) -> float:
+    """Median time of the first read of each page (nothing cached for it yet; models already loaded)."""
+    times = []
+    with httpx.Client(timeout=120) as client:
+        for path in paths:
+            start = time.perf_counter()
+            client.get(base + path).raise_for_status()
+            times.append((time.perf_counter() - start) * 1000)
+    return round(statistics.median(times), 1) if times else 0.0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--smoke", action="store_true", help="a small run for CI")
@@ -86,7 +98,8 @@ def main() -> None:
         with Timer() as timer:
             write_pdf(brief, folder / "brief.pdf")
         figures["brief_pdf_s"] = round(timer.seconds, 2)
-        story = next(s["id"] for s in store.stories(limit=None) if s["size"] > 1)
+        shared = [s["id"] for s in store.stories(limit=None) if s["size"] > 1]
+        story = shared[0]
         article = store.articles(limit=1)[0].id
         store.close()
 
@@ -98,6 +111,7 @@ def main() -> None:
             for name, path in routes.items():
                 p50, p95 = latency(base, path, repeats)
                 figures[f"{name}_p50_ms"], figures[f"{name}_p95_ms"] = p50, p95
+            figures["story_first_read_p50_ms"] = first_reads(base, [f"/stories/{s}" for s in shared[1:11]])
     figures["peak_rss_mb"] = peak_rss_mb()
     finish("web", figures, args.smoke)
 

@@ -161,3 +161,23 @@ def test_events_filter_in_the_browser_and_no_script_from_an_article_runs(server,
     assert "<script>window.pwned" in page.inner_text(".article-text")  # shown as text
     assert page.evaluate("window.pwned") is None and dialogs == []
     page.close()
+
+
+def test_story_briefs_are_kept_until_the_story_or_its_events_change(tmp_path):
+    from redline.web import Dashboard
+
+    settings = Settings(db_url=f"sqlite:///{tmp_path / 'redline.db'}")
+    store = Store.open(settings)
+    run_ingest([str(EXAMPLES)], store, settings=settings)
+    store.close()
+    dash = Dashboard(settings, [SHIPPED], token=None)
+    story = next(s for s in dash.store.stories(limit=None) if s["size"] > 1)
+    members = dash.store.story_articles(story["id"])
+    first = dash.story_told(story, members)
+    assert dash.story_told(story, members) is first  # read again: not computed again
+    extra = tmp_path / "more.jsonl"
+    extra.write_text(json.dumps({"text": "North Korea has sent 3,000 more troops to Russia, officials in Seoul said "
+                                 "on Thursday, according to the defence ministry.", "outlet": "Example Wire",
+                                 "date": "2024-10-24T10:00:00+00:00"}) + "\n")
+    run_ingest([str(extra)], dash.store, settings=settings)
+    assert dash.story_told(story, dash.store.story_articles(story["id"])) is not first  # new events: told afresh

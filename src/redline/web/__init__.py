@@ -16,6 +16,7 @@ import socket
 import tempfile
 import threading
 import time
+from collections import OrderedDict
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -34,6 +35,8 @@ from redline.store import Store
 from redline.watch import Watcher, load_watchlist, moment
 from redline.web import charts
 
+# Story briefs kept in memory by the dashboard (the most recently read).
+STORY_CACHE_SIZE = 256
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
 TEMPLATES.env.filters["codes"] = lambda parties: ", ".join(p.get("code") or "?" for p in parties) or "?"
 
@@ -57,6 +60,7 @@ class Dashboard:
         self.watchlists = [load_watchlist(path) for path in watchlist_paths]
         self.token = token
         self._watchers: dict[str, tuple[int, Watcher]] = {}
+        self._told: OrderedDict[tuple, object] = OrderedDict()
 
     def watcher(self, watchlist_id: str | None = None) -> Watcher | None:
         chosen = next((w for w in self.watchlists if watchlist_id in (None, w.id)), None)
@@ -68,6 +72,19 @@ class Dashboard:
             cached = (stored, Watcher(chosen, self.store))
             self._watchers[chosen.id] = cached
         return cached[1]
+
+    def story_told(self, story: dict, members: list) -> object:
+        """The story's brief (facts, what each outlet adds …), kept until the story's reports or the store's events
+        change: comparing every outlet's sentences is the slow part of a story page."""
+        key = (story["id"], story.get("title"), story.get("last_seen"),
+               tuple((a.id, a.duplicate_of, a.derived_from) for a in members), self.store.counts()["events"])
+        if key in self._told:
+            self._told.move_to_end(key)
+            return self._told[key]
+        told = self._told[key] = story_brief(self.store, story, embed=self.embed())
+        while len(self._told) > STORY_CACHE_SIZE:
+            self._told.popitem(last=False)
+        return told
 
     def embed(self):
         """The sentence embedder for "what each source adds" (paraphrases), when embeddings are on."""
@@ -144,8 +161,7 @@ def create_app(settings: Settings, watchlists: list[Path] = (), token: str | Non
         if story is None:
             raise HTTPException(404, f"no story {story_id!r}")
         members = dash.store.story_articles(story_id)
-        return page(request, "story.html", story=story, members=members,
-                    told=story_brief(dash.store, story, embed=dash.embed()))
+        return page(request, "story.html", story=story, members=members, told=dash.story_told(story, members))
 
     @app.get("/events", response_class=HTMLResponse, include_in_schema=False)
     def events_page(request: Request, event: Optional[str] = None, actor: Optional[str] = None,
