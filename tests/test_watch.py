@@ -293,6 +293,22 @@ def test_a_refusing_webhook_is_recorded_and_the_watch_goes_on(store, watchlist, 
     assert ("webhook", "failed", "HTTP 400") in statuses and ("jsonl", "delivered", None) in statuses
 
 
+def test_failed_deliveries_go_out_again_later_and_their_attempts_add_up(store, watchlist, hook):
+    hook.statuses = [503] * 100  # down
+    sink = WebhookSink(hook.url, retries=3, backoff_s=0.01)
+    raised = _raise_one_alert(store, watchlist, [sink])
+    failed = [d for a in store.alerts(watchlist.id) for d in a["deliveries"]]
+    assert {(d["status"], d["attempts"]) for d in failed} == {("failed", 4)}  # one try and three retries each
+    hook.statuses, received_before = [], len(hook.received)
+    # The hook is back: a later watcher of the same watchlist sends what did not go through, once each.
+    delivered, failing = Watcher(watchlist, store, sinks=[sink]).retry_failed()
+    assert (delivered, failing) == (len(raised), 0)
+    assert [r["what"] for r in hook.received[received_before:]] == [a.what for a in raised]
+    deliveries = [d for a in store.alerts(watchlist.id) for d in a["deliveries"]]
+    assert {(d["status"], d["attempts"]) for d in deliveries} == {("delivered", 5)}
+    assert Watcher(watchlist, store, sinks=[sink]).retry_failed() == (0, 0)  # nothing left to send
+
+
 def test_email_goes_through_a_real_smtp_server(store, watchlist):
     from aiosmtpd.controller import Controller
 

@@ -85,6 +85,8 @@ def ingest_cli(
         _fail(exc)
     store = _open_store(db)
     watchers = [_watcher(path, store) for path in watchlist or ()]
+    for watcher in watchers:  # alerts a sink could not take last time go out again first
+        watcher.retry_failed()
     summary = _ingest_with_progress(sources, store, fields, encoding, workers, watchers)
     if as_json:
         out.print_json(data=summary.as_dict())
@@ -588,10 +590,16 @@ def alerts_cli(
     watchlist: Annotated[Optional[str], typer.Option(help="Only this watchlist (its id)")] = None,
     limit: Annotated[int, typer.Option(help="How many, newest first")] = 50,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON line per alert")] = False,
+    retry: Annotated[Optional[Path], typer.Option(
+        help="Watchlist YAML whose sinks get the alerts they failed to take, sent again first")] = None,
     db: DbOption = None,
 ) -> None:
     """Stored alerts, newest first, with where each was delivered."""
-    found = _open_store(db).alerts(watchlist, limit=limit)
+    store = _open_store(db)
+    if retry is not None:
+        delivered, failing = _watcher(retry, store, console=False).retry_failed()
+        err.print(f"sent again: {delivered} delivered, {failing} still failing")
+    found = store.alerts(watchlist, limit=limit)
     if as_json:
         for alert in found:
             sys.stdout.write(json.dumps(alert, ensure_ascii=False) + "\n")

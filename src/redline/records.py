@@ -321,6 +321,13 @@ class Alert:
     id: int | None = None
     delivered: list[str] = field(default_factory=list)
 
+    @classmethod
+    def from_json(cls, data: dict) -> "Alert":
+        return cls(watchlist=data["watchlist"], kind=data["kind"], subject=data["subject"], before=data["from"],
+                   after=data["to"], what=data["what"], why=data["why"], evidence=data["evidence"],
+                   counter_evidence=data["counter_evidence"], as_of=datetime.fromisoformat(data["as_of"]),
+                   created_at=datetime.fromisoformat(data["created_at"]), id=data.get("id"))
+
     def to_json(self) -> dict:
         return {"id": self.id, "watchlist": self.watchlist, "kind": self.kind, "subject": self.subject,
                 "from": self.before, "to": self.after, "what": self.what, "why": self.why,

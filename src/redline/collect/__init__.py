@@ -242,6 +242,8 @@ class Collector:
         Returns the number of polls made."""
         polls = done = 0
         while not stop() and (rounds is None or done < rounds):
+            for watcher in self.watchers:  # alerts a sink could not take last round go out again first
+                watcher.retry_failed()
             for source in self.due(utcnow()):
                 if stop():
                     break

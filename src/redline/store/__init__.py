@@ -362,6 +362,15 @@ class Store:
             connection.execute(statement.on_conflict_do_update(
                 index_elements=["alert_id", "sink"], set_={k: v for k, v in values.items() if k not in ("alert_id", "sink")}))
 
+    def failed_deliveries(self, watchlist: str) -> list[tuple[dict, str, int]]:
+        """(alert, sink, attempts so far) for every delivery of the watchlist's alerts that has not gone through."""
+        query = (select(alerts.c.alert, alert_deliveries.c.sink, alert_deliveries.c.attempts)
+                 .join(alert_deliveries, alert_deliveries.c.alert_id == alerts.c.id)
+                 .where(alerts.c.watchlist == watchlist, alert_deliveries.c.status == "failed")
+                 .order_by(alerts.c.id))
+        with self.engine.connect() as connection:
+            return [(dict(r.alert), r.sink, r.attempts) for r in connection.execute(query)]
+
     def alerts(self, watchlist: str | None = None, *, limit: int | None = 50) -> list[dict]:
         """Alerts, newest first, each with its deliveries ({sink, status, attempts, error})."""
         query = select(alerts.c.id, alerts.c.alert).order_by(alerts.c.id.desc())

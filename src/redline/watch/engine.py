@@ -223,6 +223,20 @@ class Watcher:
             what=f"stage {direction}: {before.level} {before.name} → {after.level} {after.name}",
             why=why, evidence=evidence, counter_evidence=counter, as_of=after.as_of)
 
+    def retry_failed(self) -> tuple[int, int]:
+        """Send again every alert a sink of this watchlist failed to take (a mail server that was down, a webhook
+        that answered 503); the attempts add up in the store. Returns (delivered now, still failing)."""
+        sinks = {sink.name: sink for sink in self.sinks}
+        delivered = failing = 0
+        for data, name, attempts_before in self.store.failed_deliveries(self.watchlist.id):
+            sink = sinks.get(name)
+            if sink is None:
+                continue  # a sink no longer in the watchlist: its failure stays on record
+            ok, attempts, error = sink.send(Alert.from_json(data))
+            self.store.record_delivery(data["id"], name, ok, attempts_before + attempts, error)
+            delivered, failing = delivered + ok, failing + (not ok)
+        return delivered, failing
+
     def _deliver(self, alert: Alert) -> None:
         for sink in self.sinks:
             ok, attempts, error = sink.send(alert)
