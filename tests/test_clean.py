@@ -163,6 +163,20 @@ def test_text_dump_skips_glued_teasers_flattened_menus_and_cookie_notices():
     assert lines.is_body(article[0])
 
 
+@pytest.mark.parametrize("line, boilerplate", [
+    ("Vicente Aguiar loads trims into his truck outside a store in Hialeah, Fla. (AP Photo/Alan Diaz, File)", True),
+    ("Shares fell after the retailer reported third-quarter earnings. Photograph by Robyn Beck/AFP/Getty Images", True),
+    ("In this Dec. 12, 2006, file photo, made available by NASA, two astronauts work on the station.", True),
+    ("This copy is for your personal, non-commercial use only.", True),
+    ("We've detected you are on Internet Explorer. Please update to a modern browser.", True),
+    ("Quotes delayed at least 15 minutes.", True),
+    ("Die elektronische Patientenakte (ePA)", False),  # an abbreviation, not an agency's credit
+    ("The minister said the plan was sound (Reuters reported on Monday).", False),
+])
+def test_captions_and_page_notices_are_boilerplate(line, boilerplate):
+    assert lines.is_paywall_or_tail(line) is boilerplate
+
+
 def test_html_extraction_that_is_mostly_menu_falls_back_to_the_main_block():
     from redline.clean.html import NAVIGATION_DUMP_MIN_LINES, _looks_like_navigation
 

@@ -91,6 +91,8 @@ _PAYWALL = re.compile(
     r"|^filed under\b|^topics?\s*:"
     r"|\b(this|our) (web)?site uses cookies|\bwe use cookies|\b(accept|necessary|essential) cookies"
     r"|\bcookie (policy|settings|preferences)|^privacy overview$"
+    r"|for your personal,? non-?commercial use only|update to a (modern|newer) browser|quotes (are )?delayed"
+    r"|comments (are )?powered by|be respectful of other commenters"
 )
 
 
@@ -248,6 +250,20 @@ def is_credit(text: str) -> bool:
     return bool(_CREDIT.search(unbulleted(text).strip())) and words(text) <= 30
 
 
+# A photo caption: it ends with the picture's credit, or opens "In this … file photo".
+_CAPTION = re.compile(
+    r"\((?-i:AP|AFP|Reuters|EPA|Getty|Xinhua|Yonhap)\b[^()]{0,60}\)\s*$"
+    r"|\bphoto(graph)?\s+(by|courtesy of|credit:?)\s+[^.]{2,80}$|/(?-i:AFP|Getty Images|Reuters|AP|EPA)\s*\)?\s*$"
+    r"|^in this .{0,60}?\b(file )?photo\b",
+    re.IGNORECASE,
+)
+CAPTION_MAX_WORDS = 60
+
+
+def is_caption(text: str) -> bool:
+    return words(text) <= CAPTION_MAX_WORDS and bool(_CAPTION.search(text.strip()))
+
+
 def is_paywall_or_tail(text: str) -> bool:
     text = unbulleted(text).strip()
-    return bool(_PAYWALL.search(text.lower())) or is_copyright(text) or is_credit(text)
+    return bool(_PAYWALL.search(text.lower())) or is_copyright(text) or is_credit(text) or is_caption(text)

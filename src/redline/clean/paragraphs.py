@@ -249,7 +249,9 @@ def _cut_tail(paragraphs: list[str], draft: Draft, *, strict: bool) -> list[str]
 def _drop_promos(paragraphs: list[str], draft: Draft) -> list[str]:
     kept = []
     for text in paragraphs:
-        if lines.words(text) <= PROMO_MAX_WORDS and lines.is_paywall_or_tail(text) and not _REPORTED.search(text):
+        if lines.is_caption(text):
+            draft.dropped.append(("caption", text))
+        elif lines.words(text) <= PROMO_MAX_WORDS and lines.is_paywall_or_tail(text) and not _REPORTED.search(text):
             draft.dropped.append(("promotion", text))
         else:
             kept.append(text)
