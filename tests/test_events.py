@@ -205,6 +205,25 @@ def test_a_name_inside_a_longer_persons_name_is_someone_else(coder):
     assert "hassan" in {m.key for m in find_names(doc, coder.lex)}
 
 
+def test_a_preposition_the_parser_left_without_its_object_finds_it(coder):
+    from spacy.tokens import Doc
+
+    from redline.events.roles import _objects_of
+
+    # The small model's parse of "… granted asylum to five officers holed up in …": "officers" made the subject of
+    # "holed", "to" left with no object.
+    words = ["Peru", "granted", "asylum", "to", "five", "officers", "holed", "up", "in", "Lima"]
+    heads = [1, 1, 1, 1, 5, 6, 1, 6, 6, 8]
+    deps = ["nsubj", "ROOT", "dobj", "prep", "nummod", "nsubj", "advcl", "prt", "prep", "pobj"]
+    pos = ["PROPN", "VERB", "NOUN", "ADP", "NUM", "NOUN", "VERB", "ADP", "ADP", "PROPN"]
+    doc = Doc(coder.nlp.vocab, words=words, heads=heads, deps=deps, pos=pos)
+    assert [t.text for t in _objects_of(doc[1].children, {"to"})] == ["officers"]
+    doc = Doc(coder.nlp.vocab, words=["Peru", "spoke", "to", ",", "officers", "said"], heads=[1, 1, 1, 5, 5, 5],
+              deps=["nsubj", "ccomp", "prep", "punct", "nsubj", "ROOT"],
+              pos=["PROPN", "VERB", "ADP", "PUNCT", "NOUN", "VERB"])
+    assert _objects_of(doc[1].children, {"to"}) == []  # not across punctuation
+
+
 def test_a_sentence_without_a_political_event_codes_nothing(coder):
     assert coder.code("The weather was mild and the markets were quiet.").events == []
 

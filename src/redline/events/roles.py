@@ -20,6 +20,8 @@ RECIPIENT_PREPS = ("to", "with", "against", "on", "toward", "towards", "into", "
                    "between")
 PLACE_PREPOSITIONS = {"in", "at", "near", "outside", "inside", "around", "across", "throughout", "into", "north",
                       "south", "east", "west"}
+# How far after a preposition left without an object its object may be ("to five Panamanian army officers").
+STRANDED_WINDOW = 6
 PRONOUNS = {"it", "they", "he", "she", "we", "i", "them", "its", "their", "his", "her", "our", "my"}
 # Verbs whose object names the act: "staged a protest", "held talks", "launched an offensive".
 LIGHT_VERBS = {"stage", "hold", "launch", "issue", "conduct", "mount", "carry", "begin", "continue", "start",
@@ -216,8 +218,22 @@ def _names_anyone(head: Token, actors: DocumentActors) -> bool:
 
 def _objects_of(tokens, words) -> list[Token]:
     """The objects of those tokens that are prepositions among `words` ("to Ukraine" → Ukraine)."""
-    return [obj for prep in tokens if prep.dep_ == "prep" and prep.lower_ in words
-            for obj in prep.children if obj.dep_ == "pobj"]
+    found = []
+    for prep in tokens:
+        if prep.dep_ == "prep" and prep.lower_ in words:
+            found += [obj for obj in prep.children if obj.dep_ == "pobj"] or _stranded_object(prep)
+    return found
+
+
+def _stranded_object(prep: Token) -> list[Token]:
+    """"granted asylum to five officers holed up in …": the parser made the object the subject of the verb after
+    it and left the preposition without one; the noun right after it is the object."""
+    for token in prep.doc[prep.i + 1: prep.i + 1 + STRANDED_WINDOW]:
+        if token.is_punct or token.pos_ == "VERB":
+            return []
+        if token.pos_ in {"NOUN", "PROPN"} and token.dep_ in {"nsubj", "nsubjpass"}:
+            return [token]
+    return []
 
 
 def prepositions(verb: Token) -> list[Token]:
