@@ -120,6 +120,8 @@ def test_seed_quotes_with_their_speakers(donga):
     ("Officials fear that Russia could transfer satellite technology to North Korea.", "feared", {}),
     ("Seoul may send weapons to Ukraine if the threshold is crossed.", "conditional",
      {"condition": "if the threshold is crossed"}),
+    ("The crisis could lead Seoul to send weapons to Ukraine.", "feared", {}),
+    ("There are concerns that Russia will transfer missile technology to North Korea.", "feared", {}),
 ])
 def test_modality_of_one_sentence(coder, text, modality, extra):
     event = coder.code(text, "2024-10-23").events[0]

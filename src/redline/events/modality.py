@@ -119,6 +119,8 @@ def read_modality(trigger: Token, frames: dict[str, str]) -> Modality:
             result.future = result.future or future
             if own == "negated" and modality is None:
                 modality = "negated"
+            elif own == "feared" and modality is None and governed and child.dep_ in {"xcomp", "ccomp"}:
+                modality = "feared"  # "could lead Seoul to escalate its support": the escalation is a possibility
             for sibling in node.children:
                 if sibling.dep_ == "advcl" and _marker(sibling) in CONDITION_MARKERS and result.condition is None:
                     if sibling.i != child.i:
