@@ -264,8 +264,13 @@ def _clean_name(raw: str) -> str | None:
 
 
 def outlet_by_holder_name(name: str) -> bool:
-    key = _squash(name)
-    return any(key == _squash(n) for o in known_outlets() for n in (o.name, *o.brands, o.publisher or ""))
+    return _squash(name) in _known_names()
+
+
+@lru_cache(maxsize=1)
+def _known_names() -> frozenset[str]:
+    """Every known outlet's name, brand and publisher, squashed: asked for each byline, so built once."""
+    return frozenset(_squash(n) for o in known_outlets() for n in (o.name, *o.brands, o.publisher or "") if n)
 
 
 def detect_language(text: str) -> str | None:
