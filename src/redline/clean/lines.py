@@ -18,6 +18,12 @@ HEADING_MAX_WORDS = 30
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SENTENCE_END = re.compile(r"[.!?…:;。！？][\"'”’»)\]」』]*$|[\"”’»」』]$")
+SENTENCE_END_TAIL = 12  # characters at the end where a sentence end (its mark and closing quotes) lies
+
+
+def _sentence_end(text: str) -> bool:
+    """Does the text end like a sentence? Only its tail is searched: an end-anchored search scans the whole line."""
+    return bool(_SENTENCE_END.search(text[-SENTENCE_END_TAIL:]))
 
 # Lines that only steer the reader around a site.
 _NAV = re.compile(
@@ -89,11 +95,15 @@ _PAYWALL = re.compile(
     r"|like this story|tell us what you think|send us your|download (our|the) app|sponsored content"
     r"|\brelated (articles|stories)|^(read|see) (more|also)\b|^also (on|read)\b|^more (on|from) |^tags?\s*[:|]"
     r"|^filed under\b|^topics?\s*:"
-    r"|\b(this|our) (web)?site uses cookies|\bwe use cookies|\b(accept|necessary|essential) cookies"
+)
+# Site notices (cookies, reprints, browsers, market data, comment boxes): tried only on lines with their words.
+_NOTICE = re.compile(
+    r"\b(this|our) (web)?site uses cookies|\bwe use cookies|\b(accept|necessary|essential) cookies"
     r"|\bcookie (policy|settings|preferences)|^privacy overview$"
     r"|for your personal,? non-?commercial use only|update to a (modern|newer) browser|quotes (are )?delayed"
     r"|comments (are )?powered by|be respectful of other commenters"
 )
+_NOTICE_WORDS = ("cookie", "privacy overview", "commercial use", "browser", "delayed", "powered by", "commenters")
 
 
 # Han characters and kana: scripts written without spaces, where a word is about two characters.
@@ -141,7 +151,7 @@ MENU_CAPITALISED_SHARE = 0.6
 def is_body(text: str) -> bool:
     """Reads like a paragraph of an article: long enough, and ends like a sentence (or is long anyway)."""
     n = words(text)
-    if n >= BODY_MIN_WORDS and bool(_SENTENCE_END.search(text.strip())):
+    if n >= BODY_MIN_WORDS and _sentence_end(text.strip()):
         return True
     return n >= BODY_ALWAYS_WORDS and not is_flattened_menu(text)
 
@@ -173,12 +183,12 @@ def is_glued_teaser(text: str) -> bool:
 
 
 def ends_sentence(text: str) -> bool:
-    return bool(_SENTENCE_END.search(text.strip()))
+    return _sentence_end(text.strip())
 
 
 def is_heading(text: str) -> bool:
     text = text.strip()
-    return 0 < words(text) <= HEADING_MAX_WORDS and not _SENTENCE_END.search(text.rstrip("”’\"'"))
+    return 0 < words(text) <= HEADING_MAX_WORDS and not _sentence_end(text.rstrip("”’\"'"))
 
 
 def is_nav(text: str) -> bool:
@@ -212,7 +222,7 @@ def is_byline(text: str) -> bool:
     n = words(text)
     if _EMAIL.search(text) and n <= 40 and not is_body_sentence_with_email(text):
         return True
-    return bool(_BY.match(text)) and n <= 15 and not _SENTENCE_END.search(text.rstrip(")"))
+    return bool(_BY.match(text)) and n <= 15 and not _sentence_end(text.rstrip(")"))
 
 
 def is_body_sentence_with_email(text: str) -> bool:
@@ -251,19 +261,24 @@ def is_credit(text: str) -> bool:
 
 
 # A photo caption: it ends with the picture's credit, or opens "In this … file photo".
-_CAPTION = re.compile(
+_CAPTION_END = re.compile(
     r"\((?-i:AP|AFP|Reuters|EPA|Getty|Xinhua|Yonhap)\b[^()]{0,60}\)\s*$"
-    r"|\bphoto(graph)?\s+(by|courtesy of|credit:?)\s+[^.]{2,80}$|/(?-i:AFP|Getty Images|Reuters|AP|EPA)\s*\)?\s*$"
-    r"|^in this .{0,60}?\b(file )?photo\b",
+    r"|\bphoto(graph)?\s+(by|courtesy of|credit:?)\s+[^.]{2,80}$|/(?-i:AFP|Getty Images|Reuters|AP|EPA)\s*\)?\s*$",
     re.IGNORECASE,
 )
+_CAPTION_START = re.compile(r"in this .{0,60}?\b(file )?photo\b", re.IGNORECASE)
 CAPTION_MAX_WORDS = 60
+CAPTION_CREDIT_CHARS = 120  # a credit is found at the end, within this many characters
 
 
 def is_caption(text: str) -> bool:
-    return words(text) <= CAPTION_MAX_WORDS and bool(_CAPTION.search(text.strip()))
+    text = text.strip()
+    return words(text) <= CAPTION_MAX_WORDS and bool(
+        _CAPTION_END.search(text[-CAPTION_CREDIT_CHARS:]) or _CAPTION_START.match(text))
 
 
 def is_paywall_or_tail(text: str) -> bool:
     text = unbulleted(text).strip()
-    return bool(_PAYWALL.search(text.lower())) or is_copyright(text) or is_credit(text) or is_caption(text)
+    lowered = text.lower()
+    return (bool(_PAYWALL.search(lowered)) or is_copyright(text) or is_credit(text) or is_caption(text)
+            or (any(w in lowered for w in _NOTICE_WORDS) and bool(_NOTICE.search(lowered))))
