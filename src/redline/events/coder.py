@@ -403,11 +403,11 @@ def _domestic(actor: list[Party], recipient: list[Party]) -> tuple[list[Party], 
         return codes.pop() if len(codes) == 1 else None
 
     def placed(side: list[Party], country: str | None) -> list[Party]:
-        if country is None:
-            return [p for p in side if p.code or side is not recipient]
-        return [p if p.code else Party(text=p.text, code=country, sector=p.sector) for p in side]
+        return [p if p.code or country is None else Party(text=p.text, code=country, sector=p.sector) for p in side]
 
-    return placed(actor, state_of(recipient)), placed(recipient, state_of(actor))
+    # An actor left without a country is dealt with later (its place, or no event); a recipient without one is none.
+    recipient = [p for p in placed(recipient, state_of(actor)) if p.code]
+    return placed(actor, state_of(recipient)), recipient
 
 
 def _unnamed_civilians(party: Party) -> bool:
