@@ -181,3 +181,9 @@ def test_story_briefs_are_kept_until_the_story_or_its_events_change(tmp_path):
                                  "date": "2024-10-24T10:00:00+00:00"}) + "\n")
     run_ingest([str(extra)], dash.store, settings=settings)
     assert dash.story_told(story, dash.store.story_articles(story["id"])) is not first  # new events: told afresh
+    # `redline serve` tells the newest stories in the background at start: their pages then open at once.
+    fresh = Dashboard(settings, [SHIPPED], token=None)
+    fresh.warm(10).join(timeout=120)
+    story = fresh.store.story(story["id"])
+    warmed = list(fresh._told.values())
+    assert warmed and any(fresh.story_told(story, fresh.store.story_articles(story["id"])) is w for w in warmed)

@@ -657,6 +657,7 @@ def serve_cli(
     watchlist: WatchlistOption = None,
     host: Annotated[str, typer.Option(help="Address to listen on (loopback by default)")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port")] = 8000,
+    warm: Annotated[int, typer.Option(help="Newest stories told in the background at start, so they open at once")] = 20,
     db: DbOption = None,
 ) -> None:
     """The dashboard (board, stories, events, alerts) and the JSON API (/docs); writes need REDLINE_API_TOKEN."""
@@ -670,6 +671,8 @@ def serve_cli(
         application = create_app(state.settings, watchlist or [], token=state.settings.api_token or None)
     except RedlineError as exc:
         _fail(exc)
+    if warm:
+        application.state.dashboard.warm(warm)
     err.print(f"redline: http://{host}:{port}/  (API docs: /docs; writes {'on' if state.settings.api_token else 'off'})")
     uvicorn.run(application, host=host, port=port, log_level="warning")
 

@@ -61,6 +61,7 @@ class Dashboard:
         self.token = token
         self._watchers: dict[str, tuple[int, Watcher]] = {}
         self._told: OrderedDict[tuple, object] = OrderedDict()
+        self._told_lock = threading.Lock()  # pages are served from a thread pool
 
     def watcher(self, watchlist_id: str | None = None) -> Watcher | None:
         chosen = next((w for w in self.watchlists if watchlist_id in (None, w.id)), None)
@@ -78,13 +79,27 @@ class Dashboard:
         change: comparing every outlet's sentences is the slow part of a story page."""
         key = (story["id"], story.get("title"), story.get("last_seen"),
                tuple((a.id, a.duplicate_of, a.derived_from) for a in members), self.store.counts()["events"])
-        if key in self._told:
-            self._told.move_to_end(key)
-            return self._told[key]
-        told = self._told[key] = story_brief(self.store, story, embed=self.embed())
-        while len(self._told) > STORY_CACHE_SIZE:
-            self._told.popitem(last=False)
+        with self._told_lock:
+            if key in self._told:
+                self._told.move_to_end(key)
+                return self._told[key]
+        told = story_brief(self.store, story, embed=self.embed())  # outside the lock: it takes a while
+        with self._told_lock:
+            self._told[key] = told
+            while len(self._told) > STORY_CACHE_SIZE:
+                self._told.popitem(last=False)
         return told
+
+    def warm(self, stories: int) -> threading.Thread:
+        """Tell the newest stories in the background, so that their pages open at once."""
+        def run() -> None:
+            for story in self.store.stories(limit=stories):
+                if story["size"] > 1:
+                    self.story_told(story, self.store.story_articles(story["id"]))
+
+        thread = threading.Thread(target=run, name="redline-warm", daemon=True)
+        thread.start()
+        return thread
 
     def embed(self):
         """The sentence embedder for "what each source adds" (paraphrases), when embeddings are on."""
