@@ -168,6 +168,12 @@ def test_requests_and_refusals_are_plover_events_with_the_act_kept(coder):
     assert (event.event, event.actor[0].code, event.recipient[0].code) == ("REQUEST", "CHN", "USA")
     event = coder.code("Pakistan has refused to deploy peacekeepers in Iraq.").events[0]
     assert event.event == "REJECT" and event.actor[0].code == "PAK"
+    # Wanting someone else to act asks them; wanting to act oneself is an intention.
+    events = coder.code("Seoul wants Washington to impose sanctions on Pyongyang.").events
+    assert [(e.event, e.action, _codes(e.actor), _codes(e.recipient)) for e in events] == [
+        ("REQUEST", "SANCTION", {"KOR"}, {"USA"})]
+    event = coder.code("Seoul wants to send a monitoring team to Ukraine.").events[0]
+    assert (event.event, event.action, event.modality) == ("AGREE", "AID", "planned")
 
 
 def _parties(event):

@@ -27,6 +27,8 @@ POSSIBILITY = {"potential": "feared", "possible": "considered", "prospective": "
                "expected": "expected", "future": "expected", "further": "feared"}
 # Steps up the parse after which a framing verb no longer governs the event: "the deployment" in "… is
 # considering X following the deployment" is not under consideration.
+# Verbs of wanting: a request when someone else is to act, an intention otherwise.
+DESIRE_VERBS = {"want", "wish"}
 # Nouns whose "that" clause holds what is feared ("raising concerns that … transfers … could lead …").
 FEAR_NOUNS = {"concern", "fear", "worry", "anxiety", "alarm", "danger", "risk", "threat"}
 ADJUNCTS = {"advcl", "acl", "relcl", "npadvmod", "appos", "conj"}
@@ -109,6 +111,11 @@ def read_modality(trigger: Token, frames: dict[str, str]) -> Modality:
         if child.dep_ in ADJUNCTS or (child.dep_ == "prep" and node.pos_ in {"VERB", "AUX"}):
             governed = False
         lemma = node.lemma_.lower()
+        if modality is None and governed and lemma in DESIRE_VERBS and node.i != trigger.i:
+            # "Seoul wants Washington to impose sanctions" asks Washington; "Seoul wants to send aid" intends it.
+            asked = any(c.dep_ in {"dobj", "nsubj"} and c.i < child.i for c in child.children) or any(
+                c.dep_ == "dobj" and c.i < child.i for c in node.children)
+            modality, result.frame = ("requested" if asked else "planned"), node
         if modality is None and governed and lemma in frames and node.i != trigger.i:
             modality = frames[lemma]
             result.frame = node
