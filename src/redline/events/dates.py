@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 
 import dateparser
 from spacy.tokens import Span, Token
@@ -23,9 +24,14 @@ def event_date(sent: Span, trigger: Token, on: date | None) -> str | None:
         return None  # "on Tuesday" without the article's date: which Tuesday is unknown
     if not relative and not (any(m in words for m in MONTHS) and any(c.isdigit() for c in words)):
         return None  # "last year", "next week", "three months": not a day
-    base = datetime.combine(on, datetime.min.time()) if on else None
+    return _parse(ent.text, on)
+
+
+@lru_cache(maxsize=4096)
+def _parse(text: str, on: date | None) -> str | None:
+    """dateparser takes milliseconds a call; an article's dates ("on Tuesday", "Oct. 22") recur across its events."""
     settings = {"PREFER_DATES_FROM": "past"}
-    if base is not None:
-        settings["RELATIVE_BASE"] = base
-    parsed = dateparser.parse(ent.text, languages=["en"], settings=settings)
+    if on is not None:
+        settings["RELATIVE_BASE"] = datetime.combine(on, datetime.min.time())
+    parsed = dateparser.parse(text, languages=["en"], settings=settings)
     return parsed.date().isoformat() if parsed else None

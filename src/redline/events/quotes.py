@@ -99,8 +99,9 @@ def find_quotes(doc: Doc, resolve: Callable[[Token], Party | None]) -> list[tupl
     covered: list[tuple[int, int]] = []
     sentences = list(doc.sents)
     starts = [s.start_char for s in sentences]
-    for start, end in quoted_spans(doc.text):
-        text = doc.text[start:end]
+    full = doc.text  # built anew on every access: read once
+    for start, end in quoted_spans(full):
+        text = full[start:end]
         if len(text.split()) < 4:
             continue  # a scare-quoted term ("red line"), not speech
         verb = _speech_near(sentences, starts, start - 1, end + 1)
@@ -118,7 +119,7 @@ def find_quotes(doc: Doc, resolve: Callable[[Token], Party | None]) -> list[tupl
         if any(s <= start < e or s < end <= e for s, e in covered) or len(tokens) < 4:
             continue
         speaker = describe(_subject(token), resolve)
-        found.append((Quote(text=doc.text[start:end], speaker=speaker, direct=False, start=start, end=end), token))
+        found.append((Quote(text=full[start:end], speaker=speaker, direct=False, start=start, end=end), token))
     return sorted(found, key=lambda q: q[0].start)
 
 
