@@ -25,12 +25,12 @@ SPEECH_LEMMAS = {"say", "announce", "tell", "state", "declare", "add", "confirm"
 POSSIBILITY = {"potential": "feared", "possible": "considered", "prospective": "considered", "planned": "planned",
                "proposed": "considered", "alleged": "reported", "reported": "reported", "feared": "feared",
                "expected": "expected", "future": "expected", "further": "feared"}
-# Steps up the parse after which a framing verb no longer governs the event: "the deployment" in "… is
-# considering X following the deployment" is not under consideration.
 # Verbs of wanting: a request when someone else is to act, an intention otherwise.
 DESIRE_VERBS = {"want", "wish"}
 # Nouns whose "that" clause holds what is feared ("raising concerns that … transfers … could lead …").
 FEAR_NOUNS = {"concern", "fear", "worry", "anxiety", "alarm", "danger", "risk", "threat"}
+# Steps up the parse after which a framing verb no longer governs the event: "the deployment" in "… is
+# considering X following the deployment" is not under consideration.
 ADJUNCTS = {"advcl", "acl", "relcl", "npadvmod", "appos", "conj"}
 # Dependencies through which a framing word governs the event.
 UPWARD = {"xcomp", "ccomp", "pcomp", "acomp", "pobj", "prep", "dobj", "acl", "advcl", "conj", "nsubjpass", "attr", "oprd",
