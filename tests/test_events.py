@@ -122,6 +122,7 @@ def test_seed_quotes_with_their_speakers(donga):
      {"condition": "if the threshold is crossed"}),
     ("The crisis could lead Seoul to send weapons to Ukraine.", "feared", {}),
     ("There are concerns that Russia will transfer missile technology to North Korea.", "feared", {}),
+    ("Analysts voiced concern that Russia would supply missile technology to North Korea.", "feared", {}),
 ])
 def test_modality_of_one_sentence(coder, text, modality, extra):
     event = coder.code(text, "2024-10-23").events[0]
@@ -174,6 +175,9 @@ def test_requests_and_refusals_are_plover_events_with_the_act_kept(coder):
         ("REQUEST", "SANCTION", {"KOR"}, {"USA"})]
     event = coder.code("Seoul wants to send a monitoring team to Ukraine.").events[0]
     assert (event.event, event.action, event.modality) == ("AGREE", "AID", "planned")
+    # A demand told as a noun with its "that" clause: the demand's owner asks the clause's subject.
+    event = coder.code("Washington repeated its demand that Moscow release the detained journalists.").events[0]
+    assert (event.event, _codes(event.actor), _codes(event.recipient)) == ("REQUEST", {"USA"}, {"RUS"})
 
 
 def _parties(event):

@@ -29,6 +29,9 @@ POSSIBILITY = {"potential": "feared", "possible": "considered", "prospective": "
 DESIRE_VERBS = {"want", "wish"}
 # Nouns whose "that" clause holds what is feared ("raising concerns that … transfers … could lead …").
 FEAR_NOUNS = {"concern", "fear", "worry", "anxiety", "alarm", "danger", "risk", "threat"}
+# Nouns whose "that" clause holds what is asked for ("reiterated its demand that Israel ease …").
+REQUEST_NOUNS = {"demand", "call", "request", "appeal", "insistence", "ultimatum"}
+NOUN_CLAUSE_GAP = 1  # words allowed between the noun and its "that" ("its demand today that …")
 # Steps up the parse after which a framing verb no longer governs the event: "the deployment" in "… is
 # considering X following the deployment" is not under consideration.
 ADJUNCTS = {"advcl", "acl", "relcl", "npadvmod", "appos", "conj"}
@@ -134,8 +137,11 @@ def read_modality(trigger: Token, frames: dict[str, str]) -> Modality:
                         result.condition, result.condition_clause = _clause_text(sibling), sibling
         if lemma in HEARSAY_VERBS or (node.pos_ == "NOUN" and node.lower_ in HEARSAY_NOUNS):
             result.hearsay = True
-    if modality is None and _inside_fear_clause(trigger):
-        modality = "feared"
+    if modality is None:
+        noun = _clause_of_noun(trigger)  # "concerns that …", "its demand today that Israel ease …"
+        if noun is not None:
+            modality = "feared" if noun.lemma_.lower() in FEAR_NOUNS else "requested"
+            result.frame = noun
     result.hearsay = result.hearsay or _hearsay_in_sentence(trigger)
     if result.condition and modality in (None, "feared", "considered", "planned"):
         volition = {c.lower_ for c in trigger.children if c.dep_ == "aux"} & {"may", "would", "will", "shall"}
@@ -147,18 +153,23 @@ def read_modality(trigger: Token, frames: dict[str, str]) -> Modality:
     return result
 
 
-def _inside_fear_clause(trigger: Token) -> bool:
-    """The event lies in a clause that says what is feared: "concerns that X could …", found by the words (the
-    clause's "that" right after a fear noun), since the small parser often hangs the clause elsewhere."""
+def _clause_of_noun(trigger: Token) -> Token | None:
+    """The fear or demand noun whose "that" clause holds the event ("concerns that X could …", "its demand today
+    that Israel ease …"), found by the words (the clause's "that" at most two words after the noun), since the
+    small parser often hangs the clause elsewhere."""
     node = trigger
     for _ in range(10):
         mark = next((c for c in node.children if c.dep_ == "mark" and c.lower_ == "that"), None)
-        if mark is not None and mark.i > 0 and mark.nbor(-1).lemma_.lower() in FEAR_NOUNS:
-            return True
+        if mark is not None:
+            before = trigger.doc[max(0, mark.i - NOUN_CLAUSE_GAP - 1): mark.i]
+            noun = next((t for t in reversed(before) if t.pos_ == "NOUN"
+                         and t.lemma_.lower() in FEAR_NOUNS | REQUEST_NOUNS), None)
+            if noun is not None:
+                return noun
         if node.head.i == node.i:
-            return False
+            return None
         node = node.head
-    return False
+    return None
 
 
 def _hearsay_in_sentence(trigger: Token) -> bool:

@@ -167,8 +167,11 @@ class Roles:
                 node = node.head
             if not speech_verb(node):
                 return [], recipient
-        requester = self.resolve_subject(next((c for c in node.children if c.dep_ in {"nsubj", "nsubjpass"}), None),
-                                          node, actors, quotes)
+        if node.pos_ == "NOUN":  # "the ILO reiterated its demand that Israel …": whose demand
+            requester = self.nominal_actor(node, actors, quotes)
+        else:
+            requester = self.resolve_subject(next((c for c in node.children if c.dep_ in {"nsubj", "nsubjpass"}),
+                                                  None), node, actors, quotes)
         # The one asked may share the asker's country ("rebels demand that President Kagame agree"), not its sector.
         asked = [p for p in actor if p.code and (p.code, p.sector) not in {(r.code, r.sector) for r in requester}]
         if not asked:
