@@ -90,7 +90,7 @@ def test_seed_russian_technology_to_north_korea_is_feared_not_asserted(donga):
     transfers = [e for e in coded.events if "RUS" in _codes(e.actor) and "PRK" in _codes(e.recipient)]
     assert transfers
     assert all(e.modality in {"feared", "conditional", "considered"} for e in transfers)
-    # "… raising concerns that … technology transfers from Russia to North Korea …": the feared act, with both ends.
+    # "… raising concerns that … technology transfers from Russia to North Korea …": the feared act, both ends.
     assert any(e.evidence.trigger == "transfers" and e.action == "AID" for e in transfers)
 
 
@@ -234,6 +234,16 @@ def test_a_preposition_the_parser_left_without_its_object_finds_it(coder):
               deps=["nsubj", "ccomp", "prep", "punct", "nsubj", "ROOT"],
               pos=["PROPN", "VERB", "ADP", "PUNCT", "NOUN", "VERB"])
     assert _objects_of(doc[1].children, {"to"}) == []  # not across punctuation
+
+
+def test_a_threat_keeps_its_condition_and_is_aimed_at_the_one_it_waits_on(coder):
+    # A declared red line: the condition hangs on the threatened act, not on "threatened".
+    text = ("Pyongyang has threatened to end the moratorium on nuclear tests if Washington resumes joint drills "
+            "with Seoul.")
+    event = coder.code(text).events[0]
+    assert (event.event, event.evidence.trigger, event.modality, event.condition) == (
+        "THREATEN", "threatened", "conditional", "if Washington resumes joint drills with Seoul")
+    assert (_codes(event.actor), _codes(event.recipient)) == ({"PRK"}, {"USA"})
 
 
 def test_a_sentence_without_a_political_event_codes_nothing(coder):

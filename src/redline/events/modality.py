@@ -99,10 +99,12 @@ def _own_cues(token: Token, frames: dict[str, str]) -> tuple[str | None, bool]:
 def read_modality(trigger: Token, frames: dict[str, str]) -> Modality:
     result = Modality()
     modality, result.future = _own_cues(trigger, frames)
-    # An if-clause hanging on the event makes it conditional: keep the condition.
-    for child in trigger.children:
+    # An if-clause hanging on the event, or on the act it commits to ("threatened to stop the talks if the US goes
+    # ahead"), makes it conditional: keep the condition.
+    for child in _with_complements(trigger):
         if child.dep_ == "advcl" and _marker(child) in CONDITION_MARKERS:
             result.condition, result.condition_clause = _clause_text(child), child
+            break
     node = trigger
     steps = 0
     governed = True  # still inside the complements of the words above
@@ -151,6 +153,15 @@ def read_modality(trigger: Token, frames: dict[str, str]) -> Modality:
     if result.modality in {"planned", "expected"}:
         result.future = True
     return result
+
+
+def _with_complements(verb: Token, depth: int = 3) -> list[Token]:
+    """The verb's children, then those of the acts it takes as complements ("to stop …"), nearest first."""
+    found = list(verb.children)
+    for child in verb.children:
+        if child.dep_ == "xcomp" and depth > 1:
+            found += _with_complements(child, depth - 1)
+    return found
 
 
 def _clause_of_noun(trigger: Token) -> Token | None:
