@@ -50,26 +50,24 @@ def archive(folder: Path, n_articles: int) -> Path:
 
 
 def latency(base: str, path: str, repeats: int) -> tuple[float, float]:
-    times = []
     with httpx.Client(timeout=120) as client:
         client.get(base + path).raise_for_status()  # warm: first use loads models and caches
-        for _ in range(repeats):
-            start = time.perf_counter()
-            client.get(base + path).raise_for_status()
-            times.append((time.perf_counter() - start) * 1000)
-    times.sort()
+        times = sorted(_timed_get(client, base + path) for _ in range(repeats))
     return round(statistics.median(times), 1), round(times[int(0.95 * (len(times) - 1))], 1)
 
 
 def first_reads(base: str, paths: list[str]) -> float:
     """Median time of the first read of each page (nothing cached for it yet; models already loaded)."""
-    times = []
     with httpx.Client(timeout=120) as client:
-        for path in paths:
-            start = time.perf_counter()
-            client.get(base + path).raise_for_status()
-            times.append((time.perf_counter() - start) * 1000)
+        times = [_timed_get(client, base + path) for path in paths]
     return round(statistics.median(times), 1) if times else 0.0
+
+
+def _timed_get(client: httpx.Client, url: str) -> float:
+    """Milliseconds for one GET that must succeed."""
+    start = time.perf_counter()
+    client.get(url).raise_for_status()
+    return (time.perf_counter() - start) * 1000
 
 
 def main() -> None:

@@ -80,9 +80,9 @@ def continued_body(html: str, paragraphs: list[str]) -> list[str]:
         for p in element.iter("p"):
             if any(a.tag in {"aside", "figure", "figcaption"} for a in p.iterancestors()):
                 continue  # pull quotes and captions repeat or label the article
-            text = " ".join(p.text_content().split())
-            if text and _key(text) not in known:
-                known.add(_key(text))
+            text = _key(p.text_content())
+            if text and text not in known:
+                known.add(text)
                 found.append(text)
     return found if sum(1 for text in found if lines.is_body(text)) >= CONTINUATION_MIN_PARAGRAPHS else []
 

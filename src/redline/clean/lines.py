@@ -151,7 +151,7 @@ MENU_CAPITALISED_SHARE = 0.6
 def is_body(text: str) -> bool:
     """Reads like a paragraph of an article: long enough, and ends like a sentence (or is long anyway)."""
     n = words(text)
-    if n >= BODY_MIN_WORDS and _sentence_end(text.strip()):
+    if n >= BODY_MIN_WORDS and ends_sentence(text):
         return True
     return n >= BODY_ALWAYS_WORDS and not is_flattened_menu(text)
 

@@ -31,6 +31,7 @@ DESIRE_VERBS = {"want", "wish"}
 FEAR_NOUNS = {"concern", "fear", "worry", "anxiety", "alarm", "danger", "risk", "threat"}
 # Nouns whose "that" clause holds what is asked for ("reiterated its demand that Israel ease …").
 REQUEST_NOUNS = {"demand", "call", "request", "appeal", "insistence", "ultimatum"}
+CLAUSE_NOUNS = FEAR_NOUNS | REQUEST_NOUNS
 NOUN_CLAUSE_GAP = 1  # words allowed between the noun and its "that" ("its demand today that …")
 # Steps up the parse after which a framing verb no longer governs the event: "the deployment" in "… is
 # considering X following the deployment" is not under consideration.
@@ -174,7 +175,7 @@ def _clause_of_noun(trigger: Token) -> Token | None:
         if mark is not None:
             before = trigger.doc[max(0, mark.i - NOUN_CLAUSE_GAP - 1): mark.i]
             noun = next((t for t in reversed(before) if t.pos_ == "NOUN"
-                         and t.lemma_.lower() in FEAR_NOUNS | REQUEST_NOUNS), None)
+                         and t.lemma_.lower() in CLAUSE_NOUNS), None)
             if noun is not None:
                 return noun
         if node.head.i == node.i:

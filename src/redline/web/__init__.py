@@ -67,7 +67,7 @@ class Dashboard:
         chosen = next((w for w in self.watchlists if watchlist_id in (None, w.id)), None)
         if chosen is None:
             return None
-        stored = self.store.counts()["events"]
+        stored = self.store.event_count()
         cached = self._watchers.get(chosen.id)
         if cached is None or cached[0] != stored:
             cached = (stored, Watcher(chosen, self.store))
@@ -78,7 +78,7 @@ class Dashboard:
         """The story's brief (facts, what each outlet adds …), kept until the story's reports or the store's events
         change: comparing every outlet's sentences is the slow part of a story page."""
         key = (story["id"], story.get("title"), story.get("last_seen"),
-               tuple((a.id, a.duplicate_of, a.derived_from) for a in members), self.store.counts()["events"])
+               tuple((a.id, a.duplicate_of, a.derived_from) for a in members), self.store.event_count())
         with self._told_lock:
             if key in self._told:
                 self._told.move_to_end(key)
