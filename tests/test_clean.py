@@ -163,6 +163,36 @@ def test_text_dump_skips_glued_teasers_flattened_menus_and_cookie_notices():
     assert lines.is_body(article[0])
 
 
+def test_text_dump_stops_at_a_related_heading_and_skips_keyword_lines_and_datelined_teasers():
+    # One paragraph of article, then "You may like…" (in Portuguese) over teasers, each between share buttons.
+    article = ["A equipe do Serviço de Atendimento Domiciliar registrou nesta manhã o arrombamento de dois dos "
+               "cinco automóveis da unidade, segundo a prefeitura, que vai reforçar a segurança do pátio."]
+    teasers = []
+    for n in range(5):
+        teasers += ["Whatsapp Facebook Pint Baixar",
+                    f"Teaser {n}: a vida requer da gente otimismo e coragem para esperar o melhor e fazer o melhor "
+                    "acontecer, porque o pessimismo só faz engessar o sorriso e travar as articulações."]
+    keywords = " ".join(["adote um amigo agua alerta ambiente amizade atendimento biblioteca caminhada"] * 4)
+    wire_teasers = [f"* Headline number {n} about a deportation flight from the US NEW DELHI: Their American dream "
+                    "shattered and huge savings wasted, nearly 150 Indians returned home broke on Wednesday."
+                    for n in range(4)]
+    page = "\n".join(wire_teasers + [keywords, "Veículos arrombados"] + article + ["Você pode gostar..."] + teasers)
+    cleaned = clean(_text(page))
+    assert cleaned.paragraphs == article
+    assert lines.is_word_list(keywords) and not lines.is_body(keywords)
+    assert lines.is_glued_teaser(wire_teasers[0])
+    assert not lines.is_glued_teaser("The ministry told NATO: We will not go, and said so again on Monday.")
+    assert lines.is_related_header("More in Minnesota Wild") and lines.is_related_header("À lire aussi")
+
+
+def test_a_related_box_inside_the_article_does_not_cut_it():
+    article = [f"Paragraph {n} of the report says that officials met on Monday and agreed to talk again soon, "
+               "according to two people who were in the room." for n in range(4)]
+    page = "\n".join(article[:2] + ["Related", "* Officials met last year too"] + article[2:])
+    kept = clean(_text(page)).paragraphs
+    assert [text for text in kept if text.startswith("Paragraph")] == article
+
+
 @pytest.mark.parametrize("line, boilerplate", [
     ("Vicente Aguiar loads trims into his truck outside a store in Hialeah, Fla. (AP Photo/Alan Diaz, File)", True),
     ("Shares fell after the retailer reported third-quarter earnings. Photograph by Robyn Beck/AFP/Getty Images", True),

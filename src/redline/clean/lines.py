@@ -39,11 +39,16 @@ _NAV = re.compile(
 
 # A heading over links to other stories: what follows it is not this article.
 _RELATED_HEADER = re.compile(
-    r"^(you (may|might) (also )?(like|enjoy)|don'?t miss|more from .{1,40}|related( articles| stories| news| content"
+    r"^(you (may|might) (also )?(like|enjoy)|don'?t miss|more (from|in) .{1,40}|related( articles| stories| news| content"
     r"| coverage| posts| reading)?|recommended( for you| stories| reading)?|most (read|popular|viewed|shared)"
     r"|trending( now| stories)?|read (more|next)|more stories|editor'?s picks|what to read next|further reading"
     r"|more (news|on this( story| topic)?|like this)|latest( news| stories)?|see also|explore further|up next"
-    r"|also (read|see)|popular (now|stories)|top stories)[\s:.!…|»>]*$",
+    r"|also (read|see)|popular (now|stories)|top stories"
+    # the same headings in the other languages of European news sites
+    r"|(leia|veja|lea|lee|vea) (tamb[ée]m|m[aá]i?s)|voc[êe] (pode|também pode) gostar|not[íi]cias relacionadas"
+    r"|te puede interesar|noticias relacionadas|(à )?lire aussi|vous aimerez aussi|sur le m[êe]me sujet"
+    r"|lesen sie (auch|mehr)|mehr zum thema|das k[öo]nnte sie auch interessieren|leggi anche"
+    r"|(ti )?potrebbe (anche )?interessarti|articoli correlati)[\s:.!…|»>]*$",
     re.IGNORECASE,
 )
 
@@ -153,7 +158,16 @@ def is_body(text: str) -> bool:
     n = words(text)
     if n >= BODY_MIN_WORDS and ends_sentence(text):
         return True
-    return n >= BODY_ALWAYS_WORDS and not is_flattened_menu(text)
+    return n >= BODY_ALWAYS_WORDS and not is_flattened_menu(text) and not is_word_list(text)
+
+
+# Clause punctuation in any script: prose of thirty words has some; a tag cloud or keyword list has none.
+_CLAUSE_MARK = re.compile(r"[,.;:!?()\"“”،、，。；：！？]")
+
+
+def is_word_list(text: str) -> bool:
+    """Tags or keywords printed as one line ("adote um amigo agua alerta ambiente …"): no clause punctuation."""
+    return not _CLAUSE_MARK.search(text)
 
 
 def is_flattened_menu(text: str) -> bool:
@@ -171,7 +185,19 @@ TEASER_HEAD_MIN_WORDS = 3
 TEASER_HEAD_CAPITALISED_SHARE = 0.7
 
 
+# A teaser of a wire-style outlet: its headline, then the summary's dateline ("… from US NEW DELHI: Their …").
+# The headline has no sentence end in it; a one-word place name has five letters or more (not "NATO: …").
+_DATELINE_INSIDE = re.compile(r"(?<=[\w’'])\s+(?:[A-Z]{2,}[ .]+){1,2}[A-Z]{3,}:\s+(?=[A-Z])|(?<=[\w’'])\s+[A-Z]{5,}:\s+(?=[A-Z])")
+_SENTENCE_BREAK = re.compile(r"[.!?]\s")
+TEASER_HEAD_MAX_WORDS = 25
+
+
 def is_glued_teaser(text: str) -> bool:
+    dateline = _DATELINE_INSIDE.search(text)
+    if dateline:
+        head = text[:dateline.start()]
+        if TEASER_HEAD_MIN_WORDS <= len(_WORD.findall(head)) <= TEASER_HEAD_MAX_WORDS and not _SENTENCE_BREAK.search(head):
+            return True
     for glue in _GLUE.finditer(text):
         head = _WORD.findall(text[:glue.start()])
         if len(head) < TEASER_HEAD_MIN_WORDS or text[glue.start() - 1: glue.start() + 1].isspace():
@@ -281,4 +307,10 @@ def is_paywall_or_tail(text: str) -> bool:
     text = unbulleted(text).strip()
     lowered = text.lower()
     return (bool(_PAYWALL.search(lowered)) or is_copyright(text) or is_credit(text) or is_caption(text)
-            or (any(w in lowered for w in _NOTICE_WORDS) and bool(_NOTICE.search(lowered))))
+            or is_site_notice(text))
+
+
+def is_site_notice(text: str) -> bool:
+    """Cookie, reprint, browser and comment-box notices: never the article, however long they run."""
+    lowered = text.lower()
+    return any(w in lowered for w in _NOTICE_WORDS) and bool(_NOTICE.search(lowered))

@@ -55,8 +55,6 @@ NON_BODY_MAX_PENALTY = 15
 ISOLATED_WEIGHT = 0.5
 # A run of this many lines that are not body text ends the article: teaser lists and menus follow it.
 MAX_GAP_LINES = 8
-# A "Related stories" heading ends the article when at least this share of its body text comes before it.
-RELATED_MIN_SHARE_BEFORE = 0.5
 # Navigation, stamps, bylines and copyright lines are short: a longer paragraph is not tested for them.
 META_MAX_WORDS = 40
 # The title is looked for among this many lines before the main block.
@@ -90,7 +88,7 @@ def tidy(
 def _block_score(text: str) -> int:
     n = lines.words(text)
     if lines.is_body(text) and (n > META_MAX_WORDS or not lines.is_paywall_or_tail(text)) \
-            and not lines.is_glued_teaser(text):
+            and not lines.is_glued_teaser(text) and not lines.is_site_notice(text):
         return n - BODY_OFFSET
     return -min(max(n, NON_BODY_MIN_PENALTY), NON_BODY_MAX_PENALTY)
 
@@ -212,17 +210,25 @@ def _same_title(line: str, title: str) -> bool:
 
 
 def _cut_related(paragraphs: list[str], draft: Draft) -> list[str]:
-    """Cut at a 'You may also like' / 'Related stories' heading in the second half of the article."""
+    """Cut at a 'You may also like' / 'Related stories' heading after the article's first paragraph, unless the
+    article goes on below it (an inline 'Related' box)."""
     body_words = [lines.words(text) if lines.is_body(text) else 0 for text in paragraphs]
     total = sum(body_words)
     before = 0
     for index, text in enumerate(paragraphs):
-        if (total and before >= RELATED_MIN_SHARE_BEFORE * total and lines.is_related_header(text)
-                and not any(lines.is_body(t) and lines.unbulleted(t) == t for t in paragraphs[index + 1:])):
+        if (before > 0 and lines.is_related_header(text)
+                and not _article_goes_on(paragraphs[index + 1:])):
             draft.dropped.extend(("related links", t) for t in paragraphs[index:])
             return paragraphs[:index]
         before += body_words[index]
     return paragraphs
+
+
+def _article_goes_on(paragraphs: list[str]) -> bool:
+    """Two body paragraphs in a row (not list items): the article goes on. Teasers under a 'More in …' heading
+    come one by one, each between its headline and its date."""
+    in_body = [lines.is_body(text) and lines.unbulleted(text) == text for text in paragraphs]
+    return any(a and b for a, b in zip(in_body, in_body[1:]))
 
 
 def _cut_tail(paragraphs: list[str], draft: Draft, *, strict: bool) -> list[str]:
