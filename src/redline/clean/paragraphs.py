@@ -212,15 +212,12 @@ def _same_title(line: str, title: str) -> bool:
 def _cut_related(paragraphs: list[str], draft: Draft) -> list[str]:
     """Cut at a 'You may also like' / 'Related stories' heading after the article's first paragraph, unless the
     article goes on below it (an inline 'Related' box)."""
-    body_words = [lines.words(text) if lines.is_body(text) else 0 for text in paragraphs]
-    total = sum(body_words)
-    before = 0
+    past_first_paragraph = False
     for index, text in enumerate(paragraphs):
-        if (before > 0 and lines.is_related_header(text)
-                and not _article_goes_on(paragraphs[index + 1:])):
+        if past_first_paragraph and lines.is_related_header(text) and not _article_goes_on(paragraphs[index + 1:]):
             draft.dropped.extend(("related links", t) for t in paragraphs[index:])
             return paragraphs[:index]
-        before += body_words[index]
+        past_first_paragraph = past_first_paragraph or lines.is_body(text)
     return paragraphs
 
 
