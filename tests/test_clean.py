@@ -185,6 +185,16 @@ def test_text_dump_stops_at_a_related_heading_and_skips_keyword_lines_and_dateli
     assert lines.is_related_header("More in Minnesota Wild") and lines.is_related_header("À lire aussi")
 
 
+def test_a_picture_caption_over_its_credit_line_is_not_article_text():
+    article = [f"Paragraph {n} of the report says the two defence ministers met in Hanoi on Wednesday and agreed "
+               "to hold talks again next year." for n in range(3)]
+    caption = ("U.S. Defense Secretary Mark Esper, left, and Vietnamese Defense Minister Ngo Xuan Lich shake hands "
+               "in Hanoi, Vietnam Wednesday, Nov. 20, 2019.")
+    page = "\n".join(["Home", "World"] + [caption, "Photo: Hau Dinh, AP"] + article + ["Lascia un commento",
+                      "This is a comment that reads like an ordinary sentence, as readers' comments do."])
+    assert clean(_text(page)).paragraphs == article
+
+
 def test_a_related_box_inside_the_article_does_not_cut_it():
     article = [f"Paragraph {n} of the report says that officials met on Monday and agreed to talk again soon, "
                "according to two people who were in the room." for n in range(4)]
@@ -200,6 +210,11 @@ def test_a_related_box_inside_the_article_does_not_cut_it():
     ("This copy is for your personal, non-commercial use only.", True),
     ("We've detected you are on Internet Explorer. Please update to a modern browser.", True),
     ("Quotes delayed at least 15 minutes.", True),
+    ("Protesters do not want Hong Kong to lose its autonomy (Image: GETTY )", True),
+    ("The latest case was reported after a hunter killed and ate a rabbit Credit: Getty - Contributor", True),
+    ("A cyclist rides next to a blocked petrol plant in La Paz, Bolivia, November 19. © Reuters / David Mercado", True),
+    ("Utilizziamo i cookie per essere sicuri che tu possa avere la migliore esperienza sul nostro sito.", True),
+    ("The credit union said its members had seen no change in fees this year.", False),
     ("Die elektronische Patientenakte (ePA)", False),  # an abbreviation, not an agency's credit
     ("The minister said the plan was sound (Reuters reported on Monday).", False),
 ])

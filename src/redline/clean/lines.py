@@ -107,6 +107,10 @@ _NOTICE = re.compile(
     r"|\bcookie (policy|settings|preferences)|^privacy overview$"
     r"|for your personal,? non-?commercial use only|update to a (modern|newer) browser|quotes (are )?delayed"
     r"|comments (are )?powered by|be respectful of other commenters"
+    # the same cookie notices in the other languages of European news sites
+    r"|\b(utilizziamo|usiamo|usamos|utilizamos|nous utilisons|wir verwenden|wir nutzen) (i |des |las |los )?cookies?"
+    r"|\b(questo sito|este sitio( web)?|este site|ce site|diese (web)?seite) (utilizza|usa|utiliza|uses|utilise|verwendet)"
+    r" (i |des |los )?cookies?"
 )
 _NOTICE_WORDS = ("cookie", "privacy overview", "commercial use", "browser", "delayed", "powered by", "commenters")
 
@@ -121,7 +125,9 @@ _BULLET = re.compile(r"^\s*(?:[*•·▪►›»\-–—]|\d{1,3}[.)])\s+")
 _COMMENTS_START = re.compile(
     r"^(\[?\s*\d+\s+(comments?|responses?|replies|reactions)\b.*|(top rated |latest |newest |all |show |view |reader )?"
     r"comments?\s*(\(\d+\))?\s*:?|leave a (comment|reply)\b.*|join the (discussion|conversation)\b.*"
-    r"|.{1,60}\b(says|said|wrote|replied):|discussion|responses|reader comments)$",
+    r"|.{1,60}\b(says|said|wrote|replied):|discussion|responses|reader comments"
+    r"|lascia un commento|deja un comentario|deixe (um|seu) comentário|laisser un commentaire"
+    r"|(einen )?kommentar (schreiben|hinterlassen)|\d*\s*(commenti|comentarios|comentários|commentaires|kommentare))$",
     re.IGNORECASE,
 )
 
@@ -289,12 +295,22 @@ def is_credit(text: str) -> bool:
 # A photo caption: it ends with the picture's credit, or opens "In this … file photo".
 _CAPTION_END = re.compile(
     r"\((?-i:AP|AFP|Reuters|EPA|Getty|Xinhua|Yonhap)\b[^()]{0,60}\)\s*$"
-    r"|\bphoto(graph)?\s+(by|courtesy of|credit:?)\s+[^.]{2,80}$|/(?-i:AFP|Getty Images|Reuters|AP|EPA)\s*\)?\s*$",
+    r"|\bphoto(graph)?\s+(by|courtesy of|credit:?)\s+[^.]{2,80}$|/(?-i:AFP|Getty Images|Reuters|AP|EPA)\s*\)?\s*$"
+    r"|\((image|photo|picture|pic|credit|source|foto)s?\s*:\s*[^()]{1,60}\)\s*$|©\s*[^©.]{2,60}$"
+    r"|\b(photo |image |picture )?credits?:\s*[^.:]{2,60}$",
     re.IGNORECASE,
 )
 _CAPTION_START = re.compile(r"in this .{0,60}?\b(file )?photo\b", re.IGNORECASE)
 CAPTION_MAX_WORDS = 60
 CAPTION_CREDIT_CHARS = 120  # a credit is found at the end, within this many characters
+
+
+# A picture's credit on its own line, under its caption: "Photo: Hau Dinh, AP", "Image credit: Getty".
+_CREDIT_LINE = re.compile(r"^(photo|image|picture|foto|photograph)s?( credit)?\s*:\s*\S.{0,60}$", re.IGNORECASE)
+
+
+def is_picture_credit(text: str) -> bool:
+    return bool(_CREDIT_LINE.match(text.strip()))
 
 
 def is_caption(text: str) -> bool:

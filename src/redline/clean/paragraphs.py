@@ -95,6 +95,9 @@ def _block_score(text: str) -> int:
 
 def _block_scores(paragraphs: list[str]) -> list[int]:
     scores = [_block_score(text) for text in paragraphs]
+    for index, text in enumerate(paragraphs[1:], start=1):
+        if scores[index - 1] > 0 and lines.is_picture_credit(text):  # the line over a picture's credit: a caption
+            scores[index - 1] = -NON_BODY_MAX_PENALTY
     weighted = list(scores)
     for index, score in enumerate(scores):
         before = scores[index - 1] if index > 0 else 0
