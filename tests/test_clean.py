@@ -195,6 +195,15 @@ def test_a_picture_caption_over_its_credit_line_is_not_article_text():
     assert clean(_text(page)).paragraphs == article
 
 
+def test_a_page_printed_twice_line_by_line_keeps_an_article_split_by_a_box():
+    article = [f"Paragraph {n} of the report says that officials met on Monday and agreed to talk again soon, "
+               "according to two people who were in the room." for n in range(6)]
+    box = ["More from UK"] + [f"* Headline number {n} of another story" for n in range(6)]
+    page_lines = ["Home", "World"] + article[:3] + box + article[3:]
+    cleaned = clean(_text("\n".join(line for line in page_lines for _ in range(2))))
+    assert [text for text in cleaned.paragraphs if text.startswith("Paragraph")] == article
+
+
 def test_a_related_box_inside_the_article_does_not_cut_it():
     article = [f"Paragraph {n} of the report says that officials met on Monday and agreed to talk again soon, "
                "according to two people who were in the room." for n in range(4)]

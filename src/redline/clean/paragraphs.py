@@ -114,31 +114,37 @@ def main_block(paragraphs: list[str]) -> tuple[int, int]:
     begin, that block is the article.
     """
     scores = _block_scores(paragraphs)
+    # A line printed twice in a row (a copy defect) is one line of a gap, not two.
+    repeats = [index > 0 and text == paragraphs[index - 1] for index, text in enumerate(paragraphs)]
     for index, text in enumerate(paragraphs):
         if lines.starts_comments(text):
-            score, span = _best_run(scores[:index])
+            score, span = _best_run(scores[:index], repeats)
             if score >= MIN_ARTICLE_SCORE:
                 return span
-    return _best_run(scores)[1] if paragraphs else (0, 0)
+    return _best_run(scores, repeats)[1] if paragraphs else (0, 0)
 
 
-def _best_run(scores: list[int]) -> tuple[int, tuple[int, int]]:
+def _best_run(scores: list[int], repeats: list[bool]) -> tuple[int, tuple[int, int]]:
     """The best run within the stretches that long gaps of non-body lines separate."""
     best: tuple[int, tuple[int, int]] = (0, (0, len(scores)))
-    for start, end in _stretches(scores):
+    for start, end in _stretches(scores, repeats):
         score, (a, b) = _kadane(scores[start:end])
         if score > best[0]:
             best = (score, (start + a, start + b))
     return best
 
 
-def _stretches(scores: list[int]) -> list[tuple[int, int]]:
-    stretches, start, gap = [], 0, 0
+def _stretches(scores: list[int], repeats: list[bool]) -> list[tuple[int, int]]:
+    stretches, start, gap, gap_start = [], 0, 0, 0
     for index, score in enumerate(scores):
-        gap = gap + 1 if score <= 0 else 0
-        if gap == MAX_GAP_LINES:
-            stretches.append((start, index - MAX_GAP_LINES + 1))
-            start = index + 1
+        if score > 0:
+            gap = 0
+        elif not repeats[index]:
+            gap_start = index if gap == 0 else gap_start
+            gap += 1
+            if gap == MAX_GAP_LINES:
+                stretches.append((start, gap_start))
+                start = index + 1
     stretches.append((start, len(scores)))
     return stretches
 
@@ -228,7 +234,7 @@ def _article_goes_on(paragraphs: list[str]) -> bool:
     """Two body paragraphs in a row (not list items): the article goes on. Teasers under a 'More in …' heading
     come one by one, each between its headline and its date."""
     in_body = [lines.is_body(text) and lines.unbulleted(text) == text for text in paragraphs]
-    return any(a and b for a, b in zip(in_body, in_body[1:]))
+    return any(in_body[i] and in_body[i + 1] and paragraphs[i] != paragraphs[i + 1] for i in range(len(paragraphs) - 1))
 
 
 def _cut_tail(paragraphs: list[str], draft: Draft, *, strict: bool) -> list[str]:
