@@ -204,6 +204,19 @@ def test_a_page_printed_twice_line_by_line_keeps_an_article_split_by_a_box():
     assert [text for text in cleaned.paragraphs if text.startswith("Paragraph")] == article
 
 
+def test_a_list_the_article_introduces_with_a_colon_is_kept():
+    article = [f"Paragraph {n} says the band will tour North America next summer for the first time in nearly "
+               "a quarter century, with tickets on sale Friday." for n in range(3)]
+    intro = "The 50th Anniversary Tour 2020 dates:"
+    dates = ["June 9 -- Coral Sky Amphitheatre, West Palm Beach, FL", "June 10 -- Credit Union Amphitheatre, Tampa, FL",
+             "June 14 -- Ameris Bank Amphitheatre, Alpharetta, GA"]
+    page = "\n".join(["Home", "Music"] + article + [intro] + dates + ["Share this article", "Most Read",
+                      "* Another headline"])
+    assert clean(_text(page)).paragraphs == article + [intro] + dates
+    related = "\n".join(["Home"] + article + ["Related coverage from How to Do Everything: Money:"] + dates)
+    assert clean(_text(related)).paragraphs == article
+
+
 def test_a_related_box_inside_the_article_does_not_cut_it():
     article = [f"Paragraph {n} of the report says that officials met on Monday and agreed to talk again soon, "
                "according to two people who were in the room." for n in range(4)]

@@ -29,7 +29,7 @@ def _sentence_end(text: str) -> bool:
 _NAV = re.compile(
     r"^(go to (the )?(main )?contents?|skip to (main )?(content|navigation)|skip navigation|jump to (main )?content"
     r"|main menu|menu|search|home|top|back to top|close|toggle navigation|open navigation|sections?"
-    r"|log ?in|sign ?in|sign ?up|register|my account|subscribe|newsletters?|print|e-?mail|share|tweet"
+    r"|log ?in|sign ?in|sign ?up|register|my account|subscribe|newsletters?|print|e-?mail|share( this( article| story)?)?|tweet"
     r"|facebook|twitter|linkedin|whatsapp|reddit|copy link|link copied|font ?size|text size|a a a|listen"
     r"|advertisement|sponsored|ad|most (read|popular|viewed)|related (articles|stories|news|content)?"
     r"|read more|more stories|recommended|trending|latest news|next article|previous article"
@@ -39,8 +39,8 @@ _NAV = re.compile(
 
 # A heading over links to other stories: what follows it is not this article.
 _RELATED_HEADER = re.compile(
-    r"^(you (may|might) (also )?(like|enjoy)|don'?t miss|more (from|in) .{1,40}|related( articles| stories| news| content"
-    r"| coverage| posts| reading)?|recommended( for you| stories| reading)?|most (read|popular|viewed|shared)"
+    r"^(you (may|might) (also )?(like|enjoy)|don'?t miss|more (from|in) .{1,40}|related( articles| stories| news| content| topics"
+    r"| coverage| posts| reading)?( (from|on|in|about) .{1,60})?|recommended( for you| stories| reading)?|most (read|popular|viewed|shared)"
     r"|trending( now| stories)?|read (more|next)|more stories|editor'?s picks|what to read next|further reading"
     r"|more (news|on this( story| topic)?|like this)|latest( news| stories)?|see also|explore further|up next"
     r"|also (read|see)|popular (now|stories)|top stories"

@@ -57,6 +57,11 @@ ISOLATED_WEIGHT = 0.5
 MAX_GAP_LINES = 8
 # Navigation, stamps, bylines and copyright lines are short: a longer paragraph is not tested for them.
 META_MAX_WORDS = 40
+# A list the article introduces ("The tour dates:") is read on while its items are at most this long.
+LIST_ITEM_MAX_WORDS = 40
+# Lines of another shape within a list (a product's link on a line of its own) before the list is over.
+LIST_ODD_LINES = 1
+LIST_MIN_ITEMS = 2
 # The title is looked for among this many lines before the main block.
 TITLE_LOOKBACK = 8
 # A block of at least this score before the readers' comments begin is the article; the comments are not.
@@ -72,15 +77,17 @@ def tidy(
     """Judge a page's paragraphs; `plain_text` when they come from a whole-page dump rather than an extractor."""
     draft = Draft(paragraphs=[], title=title)
     kept = _take_out_meta(paragraphs, draft)
+    listed: list[str] = []  # the items of a list the article ends by introducing: kept, though not prose
     if plain_text:
         start, end = main_block(kept)
+        list_end = _list_after(kept, end)
         if draft.title is None:
             draft.title = _title_before(kept[max(0, start - TITLE_LOOKBACK):start]) or _title_before(kept[start:end])
-        draft.dropped.extend(("outside the main block", text) for text in kept[:start] + kept[end:])
-        kept = kept[start:end]
+        draft.dropped.extend(("outside the main block", text) for text in kept[:start] + kept[list_end:])
+        kept, listed = kept[start:end], kept[end:list_end]
     kept = _drop_title(kept, draft)
     kept = _cut_related(kept, draft)
-    kept = _cut_tail(kept, draft, strict=plain_text)
+    kept = _cut_tail(kept, draft, strict=plain_text) + listed
     draft.paragraphs = _dedupe(_drop_promos(kept, draft), draft)
     return draft
 
@@ -122,6 +129,45 @@ def main_block(paragraphs: list[str]) -> tuple[int, int]:
             if score >= MIN_ARTICLE_SCORE:
                 return span
     return _best_run(scores, repeats)[1] if paragraphs else (0, 0)
+
+
+def _list_after(paragraphs: list[str], end: int) -> int:
+    """Where the article ends once the list it introduces is read: a last paragraph, or the line right after it,
+    that ends with a colon ("The tour dates:", "Here are the offers:") is followed by its items (dates, products,
+    standings), not by the page. The items look alike; the page that follows them does not."""
+    if end < len(paragraphs) and _introduces_list(paragraphs[end]):
+        end += 1
+    elif not end or not _introduces_list(paragraphs[end - 1]):
+        return end
+    if end == len(paragraphs) or not _is_list_item(paragraphs[end]):
+        return end
+    shape, last_item, items = _item_shape(paragraphs[end]), end, 0
+    for index in range(end, len(paragraphs)):
+        if not _is_list_item(paragraphs[index]):
+            break
+        if _item_shape(paragraphs[index]) == shape:
+            last_item, items = index, items + 1
+        elif index - last_item > LIST_ODD_LINES:
+            break
+    return last_item + 1 if items >= LIST_MIN_ITEMS else end
+
+
+def _introduces_list(text: str) -> bool:
+    return (text.rstrip().endswith(":") and _is_list_item(text) and not lines.is_nav(text)
+            and not text.lower().startswith("related"))
+
+
+def _is_list_item(text: str) -> bool:
+    return (lines.words(text) <= LIST_ITEM_MAX_WORDS and not lines.is_nav(text) and not lines.is_paywall_or_tail(text)
+            and not lines.is_related_header(text) and not lines.starts_comments(text))
+
+
+def _item_shape(text: str) -> tuple[str, bool]:
+    """How a list item starts (a number, a bullet, a capital …) and whether it holds a figure: items of one list
+    share it ("June 9 -- Coral Sky Amphitheatre", "Sept. 5 -- White River Amphitheatre")."""
+    first = text.lstrip()[:1]
+    start = "digit" if first.isdigit() else "bullet" if first in "*•·-–—+" else "upper" if first.isupper() else "other"
+    return start, any(character.isdigit() for character in text)
 
 
 def _best_run(scores: list[int], repeats: list[bool]) -> tuple[int, tuple[int, int]]:
