@@ -237,6 +237,12 @@ def test_a_related_box_inside_the_article_does_not_cut_it():
     ("A cyclist rides next to a blocked petrol plant in La Paz, Bolivia, November 19. © Reuters / David Mercado", True),
     ("Utilizziamo i cookie per essere sicuri che tu possa avere la migliore esperienza sul nostro sito.", True),
     ("The credit union said its members had seen no change in fees this year.", False),
+    ("By choosing I Accept, you consent to our use of cookies and other tracking technologies.", True),
+    ("Registration on or use of this site constitutes acceptance of our User Agreement and Privacy Policy", True),
+    ("This site is protected by recaptcha Privacy Policy | Terms of Service", True),
+    ("Terms of Service Privacy Notice", True),
+    ("No spam, we promise. You can unsubscribe at any time.", True),
+    ("Heavy oversubscription from small investors can result in them getting a greater share of the offering.", False),
     ("Die elektronische Patientenakte (ePA)", False),  # an abbreviation, not an agency's credit
     ("The minister said the plan was sound (Reuters reported on Monday).", False),
 ])

@@ -90,8 +90,9 @@ _COPYRIGHT_HOLDER = re.compile(
 
 # Offers, walls and invitations that close a page: never part of an article.
 # Matched against the lower-cased text (no IGNORECASE: much faster on long paragraphs).
+# Every phrase starts a word: the leading \b lets the engine skip the other positions fast (twice as fast).
 _PAYWALL = re.compile(
-    r"subscri(be|ber|ption)|free (access|trial)|(your|free|day) trial|trial period|cancel any ?time|sign up"
+    r"\b(?:(un)?subscri(be|ber|ption)|free (access|trial)|(your|free|day) trial|trial period|cancel any ?time|sign up"
     r"|log ?in to|register to|already a (subscriber|member)|full access|unlimited access|paid (subscription|plan)"
     r"|paywall|become a (member|subscriber|supporter)|support (our|independent) journalism|start (now|reading)"
     r"|continue reading|to read the (full|rest)|premium (content|article|members)|\bnewsletter\b"
@@ -99,7 +100,7 @@ _PAYWALL = re.compile(
     r"|delivered (to|through) your|click here|share (this|it) with|share (this )?(article|story|on)|follow us"
     r"|like this story|tell us what you think|send us your|download (our|the) app|sponsored content"
     r"|\brelated (articles|stories)|^(read|see) (more|also)\b|^also (on|read)\b|^more (on|from) |^tags?\s*[:|]"
-    r"|^filed under\b|^topics?\s*:"
+    r"|^filed under\b|^topics?\s*:)"
 )
 # Site notices (cookies, reprints, browsers, market data, comment boxes): tried only on lines with their words.
 _NOTICE = re.compile(
@@ -107,12 +108,18 @@ _NOTICE = re.compile(
     r"|\bcookie (policy|settings|preferences)|^privacy overview$"
     r"|for your personal,? non-?commercial use only|update to a (modern|newer) browser|quotes (are )?delayed"
     r"|comments (are )?powered by|be respectful of other commenters"
+    r"|\bconsent to (our|the) use of cookies|this site is protected by recaptcha"
+    r"|\b(use of|registration on( or use of)?) this (web)?site constitutes acceptance|terms under which this (web)?site"
+    r"|\blearn more about our privacy|^((terms of (use|service)|privacy (policy|notice)|cookie (policy|statement)"
+    r"|user agreement|about our ads|advertising|contact us)[\s|·•,]*){2,}$"
     # the same cookie notices in the other languages of European news sites
     r"|\b(utilizziamo|usiamo|usamos|utilizamos|nous utilisons|wir verwenden|wir nutzen) (i |des |las |los )?cookies?"
     r"|\b(questo sito|este sitio( web)?|este site|ce site|diese (web)?seite) (utilizza|usa|utiliza|uses|utilise|verwendet)"
     r" (i |des |los )?cookies?"
 )
-_NOTICE_WORDS = ("cookie", "privacy overview", "commercial use", "browser", "delayed", "powered by", "commenters")
+# Words every notice holds: one cheap search before the long pattern.
+_NOTICE_HINT = re.compile(r"cookie|privacy|commercial use|browser|delayed|powered by|commenters|this (web)?site"
+                          r"|recaptcha|terms of")
 
 
 # Han characters and kana: scripts written without spaces, where a word is about two characters.
@@ -199,7 +206,7 @@ TEASER_HEAD_MAX_WORDS = 25
 
 
 def is_glued_teaser(text: str) -> bool:
-    dateline = _DATELINE_INSIDE.search(text)
+    dateline = _DATELINE_INSIDE.search(text) if ":" in text else None
     if dateline:
         head = text[:dateline.start()]
         if TEASER_HEAD_MIN_WORDS <= len(_WORD.findall(head)) <= TEASER_HEAD_MAX_WORDS and not _SENTENCE_BREAK.search(head):
@@ -295,9 +302,13 @@ def is_credit(text: str) -> bool:
 # A photo caption: it ends with the picture's credit, or opens "In this … file photo".
 _CAPTION_END = re.compile(
     r"\((?-i:AP|AFP|Reuters|EPA|Getty|Xinhua|Yonhap)\b[^()]{0,60}\)\s*$"
-    r"|\bphoto(graph)?\s+(by|courtesy of|credit:?)\s+[^.]{2,80}$|/(?-i:AFP|Getty Images|Reuters|AP|EPA)\s*\)?\s*$"
-    r"|\((image|photo|picture|pic|credit|source|foto)s?\s*:\s*[^()]{1,60}\)\s*$|©\s*[^©.]{2,60}$"
-    r"|\b(photo |image |picture )?credits?:\s*[^.:]{2,60}$",
+    r"|\bphoto(graph)?\s+(by|courtesy of|credit:?)\s+[^.]{2,80}$|/(?-i:AFP|Getty Images|Reuters|AP|EPA)\s*\)?\s*$",
+    re.IGNORECASE,
+)
+# "… (Image: GETTY)", "… Credit: EPA", "… © Reuters / David Mercado": tried only on a tail with a colon or a ©.
+_CAPTION_CREDIT = re.compile(
+    r"\((image|photo|picture|pic|credit|source|foto)s?\s*:\s*[^()]{1,60}\)\s*$|©\s*[^©.]{2,60}$"
+    r"|\bcredits?:\s*[^.:]{2,60}$",
     re.IGNORECASE,
 )
 _CAPTION_START = re.compile(r"in this .{0,60}?\b(file )?photo\b", re.IGNORECASE)
@@ -315,8 +326,11 @@ def is_picture_credit(text: str) -> bool:
 
 def is_caption(text: str) -> bool:
     text = text.strip()
-    return words(text) <= CAPTION_MAX_WORDS and bool(
-        _CAPTION_END.search(text[-CAPTION_CREDIT_CHARS:]) or _CAPTION_START.match(text))
+    if words(text) > CAPTION_MAX_WORDS:
+        return False
+    tail = text[-CAPTION_CREDIT_CHARS:]
+    return bool(_CAPTION_END.search(tail) or _CAPTION_START.match(text)
+                or (("©" in tail or ":" in tail) and _CAPTION_CREDIT.search(tail)))
 
 
 def is_paywall_or_tail(text: str) -> bool:
@@ -329,4 +343,4 @@ def is_paywall_or_tail(text: str) -> bool:
 def is_site_notice(text: str) -> bool:
     """Cookie, reprint, browser and comment-box notices: never the article, however long they run."""
     lowered = text.lower()
-    return any(w in lowered for w in _NOTICE_WORDS) and bool(_NOTICE.search(lowered))
+    return bool(_NOTICE_HINT.search(lowered)) and bool(_NOTICE.search(lowered))

@@ -94,8 +94,9 @@ def tidy(
 
 def _block_score(text: str) -> int:
     n = lines.words(text)
-    if lines.is_body(text) and (n > META_MAX_WORDS or not lines.is_paywall_or_tail(text)) \
-            and not lines.is_glued_teaser(text) and not lines.is_site_notice(text):
+    # Offers and tails are short: a long paragraph that mentions one is news. A site notice is never news.
+    boilerplate = lines.is_paywall_or_tail if n <= META_MAX_WORDS else lines.is_site_notice
+    if lines.is_body(text) and not boilerplate(text) and not lines.is_glued_teaser(text):
         return n - BODY_OFFSET
     return -min(max(n, NON_BODY_MIN_PENALTY), NON_BODY_MAX_PENALTY)
 
