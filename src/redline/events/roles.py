@@ -109,7 +109,7 @@ class Roles:
         unplaced: list[Party] = []
         at_home: list[Party] = []
         actor_codes = {code for code, _ in actor_keys if code}
-        for candidate in candidates:
+        for candidate in _between_first(candidates):
             if light and candidate.lemma_.lower() in self.lex.nominals:
                 continue  # "held a meeting of the NSC": the meeting's own parties are not its recipient
             found = self._others(candidate, actors, actor_keys)
@@ -212,6 +212,16 @@ def _right_after(noun: Token) -> list[Token]:
     if doc[end].dep_ != "aux" or verb.pos_ != "VERB" or verb.i != end + 1:
         return []
     return [c for c in verb.children if c.dep_ in {"dobj", "dative"}] + _objects_of(prepositions(verb), RECIPIENT_PREPS)
+
+
+def _between_first(candidates: list[Token]) -> list[Token]:
+    """"a mediation effort between the Emirates and Saudi Arabia", "a meeting between X and Y": the act's noun
+    names the parties after "between"; both are the recipients, not the first one named in the phrase."""
+    expanded = []
+    for candidate in candidates:
+        expanded += _objects_of(candidate.children, {"between", "among", "amongst"})
+        expanded.append(candidate)
+    return expanded
 
 
 def _names_anyone(head: Token, actors: DocumentActors) -> bool:
