@@ -185,10 +185,22 @@ def _parties(event):
 
 
 @pytest.mark.parametrize("text, actor, recipient", [
-    # A people named where they live are that country's, not their kin state's.
+    # A people named where they live are that country's civilians, not their kin state's.
     ("The Hungarians of southern Slovakia demanded language rights from the Slovak government.",
-     [("SVK", None)], [("SVK", "GOV")]),
-    ("Ethnic Hungarians began a protest on Monday against Slovakia's new language law.", [("SVK", None)], None),
+     [("SVK", "CVL")], [("SVK", "GOV")]),
+    ("Ethnic Hungarians began a protest on Monday against Slovakia's new language law.", [("SVK", "CVL")],
+     [("SVK", None)]),
+    # The parties after "between" are both recipients; so are the people counted after "scores of".
+    ("Qatar's emir launched a mediation effort on Saturday between the Emirates and Saudi Arabia.", None,
+     [("ARE", None), ("SAU", None)]),
+    ("Security forces in Guinea have tortured scores of Liberian refugees.", [("GIN", "COP")], [("LBR", "REF")]),
+    # A country named as one side of a border is a place, not a party.
+    ("Burmese troops have captured part of a Karen guerrilla stronghold on the Thai border.", [("MMR", "MIL")],
+     [("MMR", "REB")]),
+    # A verb with no object of its own shares those of the verb coordinated with it.
+    ("Doctors from two American aid groups donated and delivered medicine to Baghdad University.", None,
+     [("IRQ", "EDU")]),
+    ("The archbishop called for sanctions against Nigeria.", None, [("NGA", None)]),
     # A group with no country, facing one state's government, police or army, is that state's.
     ("The Colombian government accepted demands from the rebels to free the prisoners.",
      [("COL", "GOV")], [("COL", "REB")]),
@@ -206,6 +218,11 @@ def test_whose_parties_are_whose(coder, text, actor, recipient):
         assert got_actor == actor
     if recipient is not None:
         assert got_recipient == recipient
+
+
+def test_people_counted_after_scores_of_are_each_a_recipient(coder):
+    event = coder.code("Security forces in Guinea have tortured scores of Sierra Leonean and Liberian refugees.").events[0]
+    assert _codes(event.recipient) == {"SLE", "LBR"}
 
 
 def test_a_name_inside_a_longer_persons_name_is_someone_else(coder):

@@ -158,7 +158,7 @@ def resolve(tokens: list[Token], doc_actors: DocumentActors, lex: Lexicon, use_h
     text = tokens[0].doc[tokens[0].i: tokens[-1].i + 1].text
     if len(text) > 120:
         text = text[:117] + "…"
-    in_phrase = [m for m in doc_actors.names if m.start in indices]
+    in_phrase = [m for m in doc_actors.names if m.start in indices and not _names_a_line(m, tokens[0].doc)]
     # "Kenzo Oshima, the United Nations Emergency Relief Coordinator": the office named beside a person speaks.
     in_apposition = {t.i for a in tokens if a.dep_ == "appos" for t in a.subtree}
     # "King Hassan of Morocco": a country the phrase names beats the dictionary's guess for a person's title.
@@ -175,7 +175,9 @@ def resolve(tokens: list[Token], doc_actors: DocumentActors, lex: Lexicon, use_h
         if code:
             break
     if code is not None and in_phrase:
-        code = _where_they_live(tokens, in_phrase[0], code, doc_actors) or code
+        lives_in = _where_they_live(tokens, in_phrase[0], code, doc_actors)
+        if lives_in and lives_in != code:
+            code, sector = lives_in, sector or "CVL"  # a people living in another state: its civilians, not the state
     if code is None and sector and sector not in FOREIGN_PRONE and use_home:
         code = doc_actors.home  # "a senior official", "the presidential office": the article's government
     if code is None and tokens[0].lower_ in FIRST_PERSON and len(tokens) == 1:
@@ -185,6 +187,14 @@ def resolve(tokens: list[Token], doc_actors: DocumentActors, lex: Lexicon, use_h
     return Party(text=text, code=code, sector=sector)
 
 
+
+
+# "a stronghold on the Thai border", "off the Somali coast": a country named as one side of a line is a place.
+LINES = {"border", "frontier", "boundary", "coast", "coastline", "shore", "shores"}
+
+
+def _names_a_line(match: NameMatch, doc: Doc) -> bool:
+    return doc[match.end - 1].head.lemma_.lower() in LINES and doc[match.end - 1].dep_ in {"amod", "compound"}
 
 
 def _where_they_live(tokens: list[Token], match: NameMatch, code: str, doc_actors: DocumentActors) -> str | None:
@@ -213,9 +223,27 @@ def _ethnic(doc: Doc, match: NameMatch) -> bool:
     return match.start > 0 and doc[match.start - 1].lower_ == "ethnic"
 
 
+# Words that count or take part of the people after "of": "scores of Sierra Leonean and Liberian refugees",
+# "part of a Karen guerrilla stronghold". The parties are those after "of", each of them.
+PARTITIVES = {"score", "hundred", "thousand", "dozen", "million", "number", "part", "handful", "majority", "rest",
+              "some", "many", "most", "several", "few"}
+
+
+def _partitive_of(head: Token) -> Token | None:
+    if head.lemma_.lower() not in PARTITIVES and head.pos_ != "NUM":
+        return None
+    of = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    return next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+
+
 def parties(head: Token | None, doc_actors: DocumentActors, lex: Lexicon) -> list[Party]:
     if head is None:
         return []
+    counted = _partitive_of(head)
+    if counted is not None:
+        found = parties(counted, doc_actors, lex)
+        if found:
+            return found
     found = []
     for each in conjuncts(head):
         if each is not head and each.lemma_.lower() in lex.nominals:

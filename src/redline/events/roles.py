@@ -93,7 +93,8 @@ class Roles:
         children = list(trigger.children)
         candidates += [c for c in children if c.dep_ in {"dative", "dobj", "nsubjpass", "attr"}]
         candidates += _objects_of(prepositions(trigger), RECIPIENT_PREPS)
-        for obj in [c for c in children if c.dep_ == "dobj"]:  # "support for Ukraine", "demands from rebels"
+        # "support for Ukraine", "demands from rebels", "called for sanctions against Nigeria"
+        for obj in [c for c in children if c.dep_ == "dobj"] + _objects_of(prepositions(trigger), {"for"}):
             candidates += _objects_of(obj.children, {"to", "for", "against", "from"})
         for clause in (c for c in children if c.dep_ in {"xcomp", "advcl", "acl"}):  # "troops to aid Russia"
             candidates += [c for c in clause.children if c.dep_ in {"dobj", "dative"}]
@@ -120,6 +121,9 @@ class Roles:
             if found:
                 return found
             unplaced = unplaced or [p for p in parties(candidate, actors, self.lex) if p.code is None and p.sector]
+        shared = _shares_objects_with(trigger)
+        if not (at_home or unplaced) and shared is not None:
+            return self.recipient(shared, actors, actor_keys)
         # "accepted demands from Shona rebels": a group with no country yet (placed in Coder._event)
         return at_home or unplaced
 
@@ -212,6 +216,14 @@ def _right_after(noun: Token) -> list[Token]:
     if doc[end].dep_ != "aux" or verb.pos_ != "VERB" or verb.i != end + 1:
         return []
     return [c for c in verb.children if c.dep_ in {"dobj", "dative"}] + _objects_of(prepositions(verb), RECIPIENT_PREPS)
+
+
+def _shares_objects_with(verb: Token) -> Token | None:
+    """"donated and personally delivered goods to Baghdad University": a verb with no object of its own shares
+    those of the verb coordinated with it."""
+    if verb.pos_ != "VERB" or any(c.dep_ in {"dobj", "dative", "prep"} for c in verb.children):
+        return None
+    return next((c for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB"), None)
 
 
 def _between_first(candidates: list[Token]) -> list[Token]:
