@@ -201,6 +201,11 @@ def _parties(event):
     ("Doctors from two American aid groups donated and delivered medicine to Baghdad University.", None,
      [("IRQ", "EDU")]),
     ("The archbishop called for sanctions against Nigeria.", None, [("NGA", None)]),
+    # An act named as the object is aimed at whoever does it.
+    ("Turkish police prevented the demonstration staged by students at the university.", [("TUR", "COP")],
+     [("TUR", "EDU")]),
+    # Prisoners are people: where they riot is whose they are.
+    ("Prisoners rioted at a jail in Dili on Monday.", [("TLS", "CVL")], None),
     # A group with no country, facing one state's government, police or army, is that state's.
     ("The Colombian government accepted demands from the rebels to free the prisoners.",
      [("COL", "GOV")], [("COL", "REB")]),
@@ -218,6 +223,13 @@ def test_whose_parties_are_whose(coder, text, actor, recipient):
         assert got_actor == actor
     if recipient is not None:
         assert got_recipient == recipient
+
+
+def test_an_international_body_lends_no_home_to_unnamed_people(coder):
+    text = ("The United Nations will provide food aid to refugees fleeing the civil war in Liberia, the World Food "
+            "Program said.")
+    event = coder.code(text).events[0]
+    assert _codes(event.actor) == {"IGO"} and _codes(event.recipient) == {"LBR"}
 
 
 def test_people_counted_after_scores_of_are_each_a_recipient(coder):

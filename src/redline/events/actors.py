@@ -103,7 +103,8 @@ def read_document(doc: Doc, lex: Lexicon, on: date | None = None) -> DocumentAct
 
 def _home_country(doc: Doc, names: list[NameMatch], lex: Lexicon) -> str | None:
     """A country named in one phrase with a government word first; else the first sentence's subject; else the
-    country named most often."""
+    country named most often. International bodies and movements have no home to lend."""
+    names = [m for m in names if split_code(m.code)[0] not in lex.non_state_codes]
     by_token = {i: m for m in names for i in range(m.start, m.end)}
     for token in doc:
         if token.pos_ in {"NOUN", "PROPN"} and _sector_of([token], lex) == "GOV":

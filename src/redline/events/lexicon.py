@@ -77,7 +77,8 @@ class Lexicon:
         self.nominals: dict[str, str] = {k: v for k, v in own["nominals"].items() if not k.startswith("_")}
         self.military_objects: set[str] = set(own["military_objects"])
         self.legacy_codes: dict[str, str] = {k: v for k, v in own["legacy_codes"].items() if not k.startswith("_")}
-        self.country_codes: set[str] = {c.alpha_3 for c in pycountry.countries} | {"XKX"} | set(own["non_state_codes"])
+        self.non_state_codes: set[str] = set(own["non_state_codes"])  # IGO, NGO, …: coded like countries, not states
+        self.country_codes: set[str] = {c.alpha_3 for c in pycountry.countries} | {"XKX"} | self.non_state_codes
         self.verb_objects: list[tuple[frozenset, frozenset, str]] = [
             (frozenset(r["verbs"]), frozenset(r["objects"]), r["code"]) for r in own["verb_objects"]["rules"]]
         self.contexts: dict[str, frozenset[str]] = {

@@ -110,7 +110,7 @@ class Roles:
         unplaced: list[Party] = []
         at_home: list[Party] = []
         actor_codes = {code for code, _ in actor_keys if code}
-        for candidate in _between_first(candidates):
+        for candidate in _with_doers(_between_first(candidates), self.lex):
             if light and candidate.lemma_.lower() in self.lex.nominals:
                 continue  # "held a meeting of the NSC": the meeting's own parties are not its recipient
             found = self._others(candidate, actors, actor_keys)
@@ -224,6 +224,22 @@ def _shares_objects_with(verb: Token) -> Token | None:
     if verb.pos_ != "VERB" or any(c.dep_ in {"dobj", "dative", "prep"} for c in verb.children):
         return None
     return next((c for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB"), None)
+
+
+def _with_doers(candidates: list[Token], lex: Lexicon) -> list[Token]:
+    """"prevented the demonstration staged by students", "denounced Serbia's suppression of …": an act named as
+    the object is aimed at whoever does it, tried right after the act's own words."""
+    expanded = []
+    for candidate in candidates:
+        expanded.append(candidate)
+        if candidate.lemma_.lower() not in lex.nominals:
+            continue
+        for child in candidate.children:
+            if child.dep_ == "poss":
+                expanded.append(child)
+            elif child.dep_ == "acl":
+                expanded += [o for a in child.children if a.dep_ == "agent" for o in a.children if o.dep_ == "pobj"]
+    return expanded
 
 
 def _between_first(candidates: list[Token]) -> list[Token]:
