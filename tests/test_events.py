@@ -204,6 +204,9 @@ def _parties(event):
     # An act named as the object is aimed at whoever does it.
     ("Turkish police prevented the demonstration staged by students at the university.", [("TUR", "COP")],
      [("TUR", "EDU")]),
+    # People named by the place they leave are that place's.
+    ("Benin opened its borders today to most West Africans ordered out of Nigeria.", [("BEN", None)],
+     [("NGA", None)]),
     # Prisoners are people: where they riot is whose they are.
     ("Prisoners rioted at a jail in Dili on Monday.", [("TLS", "CVL")], None),
     # A group with no country, facing one state's government, police or army, is that state's.

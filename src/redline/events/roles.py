@@ -232,6 +232,7 @@ def _with_doers(candidates: list[Token], lex: Lexicon) -> list[Token]:
     expanded = []
     for candidate in candidates:
         expanded.append(candidate)
+        expanded += _origins(candidate)
         if candidate.lemma_.lower() not in lex.nominals:
             continue
         for child in candidate.children:
@@ -240,6 +241,19 @@ def _with_doers(candidates: list[Token], lex: Lexicon) -> list[Token]:
             elif child.dep_ == "acl":
                 expanded += [o for a in child.children if a.dep_ == "agent" for o in a.children if o.dep_ == "pobj"]
     return expanded
+
+
+def _origins(people: Token) -> list[Token]:
+    """"West Africans ordered out of Nigeria", "refugees fleeing the war in Liberia": people named by where they
+    leave are that place's, when nothing else tells whose they are (tried after the people themselves)."""
+    found = []
+    for clause in (c for c in people.children if c.dep_ == "acl" and c.pos_ == "VERB"):
+        for prep in prepositions(clause):
+            if prep.lower_ == "out":  # "out of Nigeria"
+                prep = next((c for c in prep.children if c.dep_ == "prep" and c.lower_ == "of"), prep)
+            if prep.lower_ in {"from", "of", "in"}:
+                found += [c for c in prep.children if c.dep_ == "pobj"]
+    return found
 
 
 def _between_first(candidates: list[Token]) -> list[Token]:
