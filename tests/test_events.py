@@ -205,7 +205,7 @@ def _parties(event):
     ("Turkish police prevented the demonstration staged by students at the university.", [("TUR", "COP")],
      [("TUR", "EDU")]),
     # People named by the place they leave are that place's.
-    ("Benin opened its borders today to most West Africans ordered out of Nigeria.", [("BEN", None)],
+    ("Benin opened its borders today to most West Africans ordered out of Nigeria as illegal aliens.", [("BEN", None)],
      [("NGA", None)]),
     # Prisoners are people: where they riot is whose they are.
     ("Prisoners rioted at a jail in Dili on Monday.", [("TLS", "CVL")], None),
