@@ -285,10 +285,14 @@ def test_html_article_body_split_by_an_advertisement_is_read_whole():
 
 
 def test_html_blocks_of_another_class_are_not_taken_as_the_article():
+    import lxml.html
+
     from redline.clean.html import continued_body
 
-    html = _split_body_page("comment-content")
+    def tree(css_class):
+        return lxml.html.fromstring(_split_body_page(css_class))
+
     first = [f"First part, paragraph {n}: officials in Seoul said the aid would come in stages, with each step "
              f"tied to what Pyongyang does next." for n in range(5)]
-    assert continued_body(html, first) == []
-    assert len(continued_body(_split_body_page("article__body"), first)) == 4
+    assert continued_body(tree("comment-content"), first) == []
+    assert len(continued_body(tree("article__body"), first)) == 4

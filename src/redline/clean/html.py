@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from copy import deepcopy
 
 from redline.clean import lines
 from redline.clean.paragraphs import Draft, tidy
@@ -29,11 +30,16 @@ DATE_OPTIONS = {"extensive_search": False, "original_date": True, "outputformat"
 def extract_html(html: str, *, url: str | None, where: str) -> tuple[Draft, dict]:
     """(the draft article, trafilatura's metadata) for one page; NoArticleError when the page holds no article."""
     import trafilatura  # heavy import, paid only when HTML is cleaned
+    from trafilatura.utils import load_html
 
+    # The page is parsed once: trafilatura prunes the tree it is given, so it gets a copy (copying costs a third
+    # of parsing) and the untouched tree is kept for the body's continuation.
+    page = load_html(html)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         doc = trafilatura.bare_extraction(
-            html, url=url, with_metadata=True, date_extraction_params=DATE_OPTIONS, **TRAFILATURA_OPTIONS
+            deepcopy(page) if page is not None else html, url=url, with_metadata=True,
+            date_extraction_params=DATE_OPTIONS, **TRAFILATURA_OPTIONS
         )
     text = getattr(doc, "text", None) if doc is not None else None
     if not text or not text.strip():
@@ -46,24 +52,18 @@ def extract_html(html: str, *, url: str | None, where: str) -> tuple[Draft, dict
         "url": doc.url,
     }
     paragraphs = [line for line in text.split("\n") if line.strip()]
-    paragraphs += continued_body(html, paragraphs)
+    paragraphs += continued_body(page, paragraphs) if page is not None else []
     draft = tidy(paragraphs, title=doc.title, plain_text=_looks_like_navigation(paragraphs))
     if not draft.paragraphs:
         raise NoArticleError(where, "no article text: the HTML holds only navigation or boilerplate")
     return draft, meta
 
 
-def continued_body(html: str, paragraphs: list[str]) -> list[str]:
-    """The rest of an article body that the page splits into several containers of one class (an advertisement
-    row between two `article__body` blocks): trafilatura keeps the first block only."""
-    import lxml.html
-
+def continued_body(tree, paragraphs: list[str]) -> list[str]:
+    """The rest of an article body that the page (its parsed tree) splits into several containers of one class
+    (an advertisement row between two `article__body` blocks): trafilatura keeps the first block only."""
     last = _key(paragraphs[-1]) if paragraphs else ""
     if len(last) < CONTINUATION_MIN_CHARS:
-        return []
-    try:
-        tree = lxml.html.fromstring(html)
-    except (ValueError, lxml.etree.ParserError):
         return []
     container = next((p.getparent() for p in tree.iter("p") if _key(p.text_content()) == last), None)
     if container is None or not container.get("class") or _NOT_BODY_CLASS.search(container.get("class")):

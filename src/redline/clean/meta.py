@@ -17,7 +17,7 @@ from redline.clean import lines
 from redline.records import Author
 
 # Text longer than this adds nothing to language identification but costs time.
-LANGUAGE_SAMPLE_CHARS = 2000
+LANGUAGE_SAMPLE_CHARS = 1000
 
 
 @dataclass(frozen=True)
