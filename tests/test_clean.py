@@ -217,6 +217,30 @@ def test_a_list_the_article_introduces_with_a_colon_is_kept():
     assert clean(_text(related)).paragraphs == article
 
 
+def test_a_heading_over_a_list_of_dates_keeps_the_list_but_not_over_links():
+    article = [f"Paragraph {n} says the band will tour North America next summer for the first time in nearly "
+               "a quarter century, with tickets on sale Friday." for n in range(3)]
+    dates = [f"June {day} – West Palm Beach, FL @ Coral Sky Amphitheatre" for day in range(9, 15)]
+    page = "\n".join(["Home"] + article + ["The Doobie Brothers Tour Dates"] + dates + ["Most Read", "* Headline"])
+    assert clean(_text(page)).paragraphs == article + ["The Doobie Brothers Tour Dates"] + dates
+    links = [f"Another headline about the band, number {n}" for n in range(6)]
+    page = "\n".join(["Home"] + article + ["More Music News"] + links)
+    assert clean(_text(page)).paragraphs == article
+
+
+def test_a_copyright_line_under_a_byline_is_not_joined_to_it_and_the_footer_is_cut():
+    article = [f"Paragraph {n} of the report says that officials met on Monday and agreed to talk again soon, "
+               "according to two people who were in the room." for n in range(3)]
+    page = "\n".join(article + ["ABOUT US", "Nobody covers Columbus and the surrounding areas like The Republic.",
+                                 "2980 N. National Road, Suite A, Columbus, IN 47201",
+                                 "Ahmed Miller ahmedmiller@ledger.example · Maria Dubois mariadubois@ledger.example",
+                                 "(c) Northern Post 2019 — no part of this content may be reproduced without "
+                                 "prior written permission."])
+    cleaned = clean(_text(page))
+    assert cleaned.paragraphs == article
+    assert [a.email for a in cleaned.authors] == ["ahmedmiller@ledger.example", "mariadubois@ledger.example"]
+
+
 def test_a_related_box_inside_the_article_does_not_cut_it():
     article = [f"Paragraph {n} of the report says that officials met on Monday and agreed to talk again soon, "
                "according to two people who were in the room." for n in range(4)]

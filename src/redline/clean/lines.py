@@ -42,6 +42,7 @@ _RELATED_HEADER = re.compile(
     r"^(you (may|might) (also )?(like|enjoy)|don'?t miss|more (from|in) .{1,40}|related( articles| stories| news| content| topics"
     r"| coverage| posts| reading)?( (from|on|in|about) .{1,60})?|recommended( for you| stories| reading)?|most (read|popular|viewed|shared)"
     r"|trending( now| stories)?|read (more|next)|more stories|editor'?s picks|what to read next|further reading"
+    r"|about us|stay connected|connect with us|contact us|get in touch"  # the site's footer
     r"|more (news|on this( story| topic)?|like this)|latest( news| stories)?|see also|explore further|up next"
     r"|also (read|see)|popular (now|stories)|top stories"
     # the same headings in the other languages of European news sites

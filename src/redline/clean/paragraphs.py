@@ -62,6 +62,9 @@ LIST_ITEM_MAX_WORDS = 40
 # Lines of another shape within a list (a product's link on a line of its own) before the list is over.
 LIST_ODD_LINES = 1
 LIST_MIN_ITEMS = 2
+# Under a heading with no colon, a list is read only when it holds figures (dates, scores) in this many items.
+LIST_MIN_ITEMS_UNDER_HEADING = 5
+FIGURE_WITHIN_WORDS = 3
 # The title is looked for among this many lines before the main block.
 TITLE_LOOKBACK = 8
 # A block of at least this score before the readers' comments begin is the article; the comments are not.
@@ -135,22 +138,36 @@ def main_block(paragraphs: list[str]) -> tuple[int, int]:
 def _list_after(paragraphs: list[str], end: int) -> int:
     """Where the article ends once the list it introduces is read: a last paragraph, or the line right after it,
     that ends with a colon ("The tour dates:", "Here are the offers:") is followed by its items (dates, products,
-    standings), not by the page. The items look alike; the page that follows them does not."""
+    standings), not by the page; so is a heading right after it over items with figures ("The Doobie Brothers
+    Tour Dates", then the dates). The items look alike; the page that follows them does not."""
+    min_items, need_figures = LIST_MIN_ITEMS, False
+    first = end
     if end < len(paragraphs) and _introduces_list(paragraphs[end]):
-        end += 1
+        first = end + 1
+    elif end < len(paragraphs) and _heads_list(paragraphs[end]):
+        first, min_items, need_figures = end + 1, LIST_MIN_ITEMS_UNDER_HEADING, True
     elif not end or not _introduces_list(paragraphs[end - 1]):
         return end
-    if end == len(paragraphs) or not _is_list_item(paragraphs[end]):
+    if first == len(paragraphs) or not _is_list_item(paragraphs[first]):
         return end
-    shape, last_item, items = _item_shape(paragraphs[end]), end, 0
-    for index in range(end, len(paragraphs)):
-        if not _is_list_item(paragraphs[index]):
+    shape, last_item, items = _item_shape(paragraphs[first]), first, 0
+    for index in range(first, len(paragraphs)):
+        if not _is_list_item(paragraphs[index]) or (need_figures and not _figure_first(paragraphs[index])):
             break
         if _item_shape(paragraphs[index]) == shape:
             last_item, items = index, items + 1
         elif index - last_item > LIST_ODD_LINES:
             break
-    return last_item + 1 if items >= LIST_MIN_ITEMS else end
+    return last_item + 1 if items >= min_items else end
+
+
+def _figure_first(text: str) -> bool:
+    """A row of data puts its figure up front: "June 9 – West Palm Beach", "1 Kyle Busch 5040", "2a etapa: …"."""
+    return any(character.isdigit() for character in " ".join(text.split()[:FIGURE_WITHIN_WORDS]))
+
+
+def _heads_list(text: str) -> bool:
+    return lines.is_heading(text) and _is_list_item(text) and not text.lower().startswith("related")
 
 
 def _introduces_list(text: str) -> bool:

@@ -33,7 +33,9 @@ def split_paragraphs(text: str) -> list[str]:
 
 
 def _continues(previous: str, line: str) -> bool:
-    return bool(_LOWER_START.match(line)) and not lines.ends_sentence(previous) and lines.words(previous) >= 6
+    # "(c) Northern Post 2019 …" under a byline starts a copyright line, not the byline's next words.
+    return (bool(_LOWER_START.match(line)) and not lines.ends_sentence(previous) and lines.words(previous) >= 6
+            and not lines.is_copyright(line) and not lines.is_byline(previous))
 
 
 def extract_text(text: str, *, where: str, title: str | None = None) -> Draft:
