@@ -92,6 +92,9 @@ def test_hard_wrapped_lines_are_joined_but_paragraphs_are_not():
     text = "No part of this content may be reproduced, distributed, or used for\ncommercial purposes.\nNext one."
     assert split_paragraphs(text) == ["No part of this content may be reproduced, distributed, or used for "
                                       "commercial purposes.", "Next one."]
+    # Japanese has no case: a line that ends with a comma goes on on the next one.
+    assert split_paragraphs("また、その他にも、\n商標権侵害と判断される場合があります。\n次の段落。") == [
+        "また、その他にも、 商標権侵害と判断される場合があります。", "次の段落。"]
 
 
 def test_repeated_paragraphs_kept_once_and_title_not_in_text():
@@ -261,6 +264,7 @@ def test_a_related_box_inside_the_article_does_not_cut_it():
     ("A cyclist rides next to a blocked petrol plant in La Paz, Bolivia, November 19. © Reuters / David Mercado", True),
     ("Utilizziamo i cookie per essere sicuri che tu possa avere la migliore esperienza sul nostro sito.", True),
     ("The credit union said its members had seen no change in fees this year.", False),
+    ("Image caption Scooter Braun has managed Justin Bieber, among others, throughout his career in music", True),
     ("By choosing I Accept, you consent to our use of cookies and other tracking technologies.", True),
     ("Registration on or use of this site constitutes acceptance of our User Agreement and Privacy Policy", True),
     ("This site is protected by recaptcha Privacy Policy | Terms of Service", True),

@@ -312,7 +312,8 @@ _CAPTION_CREDIT = re.compile(
     r"|\bcredits?:\s*[^.:]{2,60}$",
     re.IGNORECASE,
 )
-_CAPTION_START = re.compile(r"in this .{0,60}?\b(file )?photo\b", re.IGNORECASE)
+_CAPTION_START = re.compile(r"in this .{0,60}?\b(file )?photo\b|(image|media|photo|video) (caption|copyright)\b",
+                            re.IGNORECASE)
 CAPTION_MAX_WORDS = 60
 CAPTION_CREDIT_CHARS = 120  # a credit is found at the end, within this many characters
 

@@ -9,6 +9,8 @@ from redline.clean.paragraphs import Draft, tidy
 from redline.errors import NoArticleError
 
 _LOWER_START = re.compile(r"^[a-z(]")
+# Commas of the scripts written without spaces or capitals (Chinese, Japanese).
+_UNSPACED_COMMAS = ("、", "，")
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -33,6 +35,8 @@ def split_paragraphs(text: str) -> list[str]:
 
 
 def _continues(previous: str, line: str) -> bool:
+    if previous.endswith(_UNSPACED_COMMAS):  # "また、その他にも、" goes on on the next line: no case tells it
+        return True
     # "(c) Northern Post 2019 …" under a byline starts a copyright line, not the byline's next words.
     return (bool(_LOWER_START.match(line)) and not lines.ends_sentence(previous) and lines.words(previous) >= 6
             and not lines.is_copyright(line) and not lines.is_byline(previous))
