@@ -186,6 +186,8 @@ def test_text_dump_stops_at_a_related_heading_and_skips_keyword_lines_and_dateli
     assert lines.is_glued_teaser(wire_teasers[0])
     assert not lines.is_glued_teaser("The ministry told NATO: We will not go, and said so again on Monday.")
     assert lines.is_related_header("More in Minnesota Wild") and lines.is_related_header("À lire aussi")
+    assert lines.is_related_header("Über Moritz Bachmann") and lines.is_related_header("About the author")
+    assert not lines.is_related_header("About three people were hurt")
 
 
 def test_a_picture_caption_over_its_credit_line_is_not_article_text():

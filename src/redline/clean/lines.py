@@ -43,6 +43,8 @@ _RELATED_HEADER = re.compile(
     r"| coverage| posts| reading)?( (from|on|in|about) .{1,60})?|recommended( for you| stories| reading)?|most (read|popular|viewed|shared)"
     r"|trending( now| stories)?|read (more|next)|more stories|editor'?s picks|what to read next|further reading"
     r"|about us|stay connected|connect with us|contact us|get in touch"  # the site's footer
+    # the author's biography: "About the author", "Über Moritz Bachmann", "Sobre Carlos Nadalim"
+    r"|(about|über|sobre|à propos de) (the author|l'auteur|o autor|den autor|(?-i:[A-Z][\w’'-]+)( (?-i:[A-Z][\w’'-]+)){1,2})"
     r"|more (news|on this( story| topic)?|like this)|latest( news| stories)?|see also|explore further|up next"
     r"|also (read|see)|popular (now|stories)|top stories"
     # the same headings in the other languages of European news sites
