@@ -169,6 +169,8 @@ def test_requests_and_refusals_are_plover_events_with_the_act_kept(coder):
     assert (event.event, event.actor[0].code, event.recipient[0].code) == ("REQUEST", "CHN", "USA")
     event = coder.code("Pakistan has refused to deploy peacekeepers in Iraq.").events[0]
     assert event.event == "REJECT" and event.actor[0].code == "PAK"
+    event = coder.code("Zambia's president has reneged on his commitment to hold elections this year.").events[0]
+    assert event.event == "REJECT" and event.actor[0].code == "ZMB"
     # Wanting someone else to act asks them; wanting to act oneself is an intention.
     events = coder.code("Seoul wants Washington to impose sanctions on Pyongyang.").events
     assert [(e.event, e.action, _codes(e.actor), _codes(e.recipient)) for e in events] == [
