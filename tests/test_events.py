@@ -405,3 +405,18 @@ def test_a_sentence_that_cannot_be_read_costs_neither_the_article_nor_the_run(st
     assert summary.stored == 1
     assert [e["event"] for e in store.events()] == ["AID", "AGREE"]  # the two readable sentences
     assert len(errors) == 1 and "sentence 2" in errors[0].reason and "unforeseen parse" in errors[0].reason
+
+
+def test_the_faster_attribute_ruler_and_lemmatizer_annotate_as_spacys_own(coder):
+    import spacy
+
+    from redline.events.coder import SPACY_MODEL
+
+    texts = [DONGA_SEED.read_text(encoding="utf-8"), KOREAPRO_SEED.read_text(encoding="utf-8"),
+             "Y'all ain't gonna believe it: he's got to go, and I'd rather we didn't. Nothin' doin', they're sure.",
+             "The ministers whose talks ended were meeting again; that one's cheaper than those, isn't it?"]
+    spacys = spacy.load(SPACY_MODEL, exclude=["senter"])
+    assert "attribute_ruler" not in coder.nlp.pipe_names and "lemmatizer" not in coder.nlp.pipe_names
+    for text in texts:
+        ours, theirs = coder.nlp(text), spacys(text)
+        assert [(t.pos_, str(t.morph), t.lemma_) for t in ours] == [(t.pos_, str(t.morph), t.lemma_) for t in theirs]

@@ -18,6 +18,7 @@ from functools import cache
 from spacy.tokens import Doc, Span, Token
 
 from redline.events.actors import DocumentActors, parties, read_document, resolve
+from redline.events.fast_pipes import faster_pipes
 from redline.events.contexts import sentence_contexts
 from redline.events.dates import event_date
 from redline.events.lexicon import STATEMENT, Lexicon, lexicon
@@ -59,6 +60,7 @@ def load_nlp():
         Language.component("redline_paragraphs", func=_paragraph_breaks)
     nlp = spacy.load(SPACY_MODEL, exclude=["senter"])
     nlp.add_pipe("redline_paragraphs", before="parser")
+    faster_pipes(nlp)  # spaCy's attribute ruler and lemmatizer, replaced by ones that do the same faster
     return nlp
 
 
