@@ -4,7 +4,8 @@ Both cleaners end here. The steps, in order:
 1. take out navigation, Posted/Updated stamps (kept as dates), bylines (kept as authors), copyright lines
    (kept as the holder's name);
 2. plain text only: keep the main block, the run of lines richest in body text (maximum-sum segment: body
-   paragraphs score their length, other lines a penalty), since a text dump holds the whole page;
+   paragraphs score their length, other lines a penalty), since a text dump holds the whole page, and the list
+   it ends by introducing ("The tour dates:"), since list items are not prose;
 3. find the title (given, or the heading just before the main block) and drop its repeats;
 4. cut the tail: offers, paywalls, share prompts (and, in plain text, any line that is not body text) after
    the last paragraph of the article;
