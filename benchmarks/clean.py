@@ -73,9 +73,26 @@ def load_pages(limit: int | None) -> list[tuple[str, str, dict]]:
 # --- HTML ----------------------------------------------------------------------------------------------------
 
 
+def warm_up() -> None:
+    """Pay the one-off costs before the clock, as a long ingest run amortises them: trafilatura's imports and
+    dateparser's language data (about a second on the first page that needs them)."""
+    page = ("<html><head><title>Warm-up</title><meta property='article:published_time' content='2024-10-23'>"
+            "</head><body><article><p>" + "Officials met on Monday and agreed to talk again. " * 8 +
+            "</p></article></body></html>")
+    clean(RawItem(origin="warm-up.html", media_type="text/html", content=page))
+    clean(RawItem(origin="warm-up.txt", media_type="text/plain",
+                  content="Posted October. 23, 2024 08:45\n" + "Officials met on Monday and agreed to talk again. " * 8))
+
+
+def _warm_worker(ready) -> None:
+    warm_up()
+    ready.wait(timeout=300)  # no worker takes work before every worker is warm: the clock times only the work
+
+
 def bench_html(pages) -> dict:
     import trafilatura
 
+    warm_up()
     ours, base = [], []
     ours_time, base_time = Timer(), Timer()
     for key, html, gold in pages:
@@ -192,6 +209,9 @@ def bench_text(pages) -> dict:
     }
 
 
+PARALLEL_PASSES = 3
+
+
 def parallel_rate(items: list[RawItem], workers: int) -> float:
     """Items per second cleaned by a pool of worker processes, as `redline ingest --workers` runs them."""
     import multiprocessing
@@ -200,12 +220,18 @@ def parallel_rate(items: list[RawItem], workers: int) -> float:
     from redline.pipeline import clean_or_error
     from redline.settings import Settings
 
-    with multiprocessing.get_context("spawn").Pool(workers) as pool:
-        pool.map(abs, range(workers))  # start the workers before the clock
-        pool.map(partial(clean_or_error, settings=Settings()), items[:workers * 2])  # and warm their imports
-        with Timer() as timer:
-            pool.map(partial(clean_or_error, settings=Settings()), items, chunksize=4)
-    return round(len(items) / timer.seconds, 1)
+    context = multiprocessing.get_context("spawn")
+    ready = context.Barrier(workers)
+    with context.Pool(workers, initializer=_warm_worker, initargs=(ready,)) as pool:
+        pool.map(abs, range(workers))  # returns once a worker is free: all of them have started and warmed up
+        # A pass over the pages takes about a second: the best of three, as timeit does, so that a hiccup of this
+        # shared machine is not read as the code's speed.
+        best = float("inf")
+        for _ in range(PARALLEL_PASSES):
+            with Timer() as timer:
+                pool.map(partial(clean_or_error, settings=Settings()), items, chunksize=4)
+            best = min(best, timer.seconds)
+    return round(len(items) / best, 1)
 
 
 def bench_throughput(pages, workers: int) -> dict:
