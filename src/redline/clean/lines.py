@@ -341,10 +341,13 @@ def is_paywall_or_tail(text: str) -> bool:
     text = unbulleted(text).strip()
     lowered = text.lower()
     return (bool(_PAYWALL.search(lowered)) or is_copyright(text) or is_credit(text) or is_caption(text)
-            or is_site_notice(text))
+            or _notice_in(lowered))
 
 
 def is_site_notice(text: str) -> bool:
     """Cookie, reprint, browser and comment-box notices: never the article, however long they run."""
-    lowered = text.lower()
+    return _notice_in(text.lower())
+
+
+def _notice_in(lowered: str) -> bool:
     return bool(_NOTICE_HINT.search(lowered)) and bool(_NOTICE.search(lowered))

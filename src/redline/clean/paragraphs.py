@@ -168,12 +168,16 @@ def _figure_first(text: str) -> bool:
 
 
 def _heads_list(text: str) -> bool:
-    return lines.is_heading(text) and _is_list_item(text) and not text.lower().startswith("related")
+    return lines.is_heading(text) and _may_open_list(text)
 
 
 def _introduces_list(text: str) -> bool:
-    return (text.rstrip().endswith(":") and _is_list_item(text) and not lines.is_nav(text)
-            and not text.lower().startswith("related"))
+    return text.rstrip().endswith(":") and _may_open_list(text)
+
+
+def _may_open_list(text: str) -> bool:
+    """A line of the article, not of the page ("Related links:" opens the page's own list)."""
+    return _is_list_item(text) and not text.lower().startswith("related")
 
 
 def _is_list_item(text: str) -> bool:

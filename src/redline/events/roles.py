@@ -91,10 +91,11 @@ class Roles:
     def recipient(self, trigger: Token, actors: DocumentActors, actor_keys: set[tuple]) -> list[Party]:
         candidates: list[Token] = []
         children = list(trigger.children)
+        preps = prepositions(trigger)
         candidates += [c for c in children if c.dep_ in {"dative", "dobj", "nsubjpass", "attr"}]
-        candidates += _objects_of(prepositions(trigger), RECIPIENT_PREPS)
+        candidates += _objects_of(preps, RECIPIENT_PREPS)
         # "support for Ukraine", "demands from rebels", "called for sanctions against Nigeria"
-        for obj in [c for c in children if c.dep_ == "dobj"] + _objects_of(prepositions(trigger), {"for"}):
+        for obj in [c for c in children if c.dep_ == "dobj"] + _objects_of(preps, {"for"}):
             candidates += _objects_of(obj.children, {"to", "for", "against", "from"})
         for clause in (c for c in children if c.dep_ in {"xcomp", "advcl", "acl"}):  # "troops to aid Russia"
             candidates += [c for c in clause.children if c.dep_ in {"dobj", "dative"}]
@@ -228,7 +229,8 @@ def _shares_objects_with(verb: Token) -> Token | None:
 
 def _with_doers(candidates: list[Token], lex: Lexicon) -> list[Token]:
     """"prevented the demonstration staged by students", "denounced Serbia's suppression of …": an act named as
-    the object is aimed at whoever does it, tried right after the act's own words."""
+    the object is aimed at whoever does it, tried right after the act's own words; people named by the place they
+    leave are tried with that place right after them (`_origins`)."""
     expanded = []
     for candidate in candidates:
         expanded.append(candidate)
