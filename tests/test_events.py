@@ -221,6 +221,14 @@ def _parties(event):
     # One asks another of its own country: the sector tells them apart.
     ("Kenyan opposition leaders demanded that the Kenyan government cut fuel prices.",
      [("KEN", "OPP")], [("KEN", "GOV")]),
+    # The subject of a "for" clause is the one pressed; so is the noun's owner in "denounced as X Y's act".
+    ("Britain is pushing hard for Germany to back the debt relief plan.", [("GBR", None)], [("DEU", None)]),
+    ("Egypt denounced as an outrage Israel's closure of the crossings into Gaza.", [("EGY", None)],
+     [("ISR", None)]),
+    # Coordinated verbs of the act asked for share its target.
+    ("An official Egyptian newspaper urged Arabs to unite and mobilize against Israel.", None, [("ISR", None)]),
+    # Rejecting an invitation to a meeting rejects those who hold it.
+    ("Hamas rejected an invitation to attend a conference of Egyptian mediators.", None, [("EGY", None)]),
 ])
 def test_whose_parties_are_whose(coder, text, actor, recipient):
     got_actor, got_recipient = _parties(coder.code(text).events[0])
@@ -228,6 +236,34 @@ def test_whose_parties_are_whose(coder, text, actor, recipient):
         assert got_actor == actor
     if recipient is not None:
         assert got_recipient == recipient
+
+
+def test_a_statement_is_the_act_its_participle_names(coder):
+    events = coder.code("Opposition parties issued a joint statement calling on the Kenyan government to lower fuel "
+                        "prices.").events
+    assert [(e.event, _codes(e.actor), _codes(e.recipient)) for e in events] == [("REQUEST", {"KEN"}, {"KEN"})]
+    events = coder.code("The Syrian government issued a declaration demanding that Israel withdraw from the Golan "
+                        "Heights.").events
+    assert [(e.event, _codes(e.actor), _codes(e.recipient)) for e in events] == [("REQUEST", {"SYR"}, {"ISR"})]
+
+
+def test_phrasal_and_compound_verbs_are_read_as_wholes(coder):
+    # "called off a strike" ends the strike (a concession), it is no strike
+    event = coder.code("The Ghanaian teachers' union called off its strike after talks with the government.").events[0]
+    assert event.event == "CONCEDE"
+    # "Taliban ruled" / "Russia backed" written without the hyphen describe the noun after them
+    events = coder.code("Taliban ruled Afghanistan has been training fighters from Chechnya.").events
+    assert [e.evidence.trigger for e in events] == ["training"]
+    events = coder.code("Russia backed rebels attacked Ukrainian positions.").events
+    assert [(e.event, _codes(e.actor)) for e in events] == [("ASSAULT", {"RUS"})]
+    # accepting another side's proposal is agreeing to it
+    event = coder.code("Norway accepted a compromise proposal to end its fishing dispute with Iceland.").events[0]
+    assert (event.event, _codes(event.actor)) == ("AGREE", {"NOR"})
+
+
+def test_a_place_at_a_countrys_border_is_on_its_side(coder):
+    event = coder.code("Rebels vowed to seize villages near Uganda's border with Congo.").events[0]
+    assert event.place.code == "UGA"
 
 
 def test_an_international_body_lends_no_home_to_unnamed_people(coder):

