@@ -229,6 +229,12 @@ def _parties(event):
     ("An official Egyptian newspaper urged Arabs to unite and mobilize against Israel.", None, [("ISR", None)]),
     # Rejecting an invitation to a meeting rejects those who hold it.
     ("Hamas rejected an invitation to attend a conference of Egyptian mediators.", None, [("EGY", None)]),
+    # An act that follows talks answers the other side of the talks.
+    ("Chilean miners suspended their strike after negotiations with the Canadian owners of the mine.", None,
+     [("CAN", None)]),
+    # Whose ally or proxy someone is names a relation, not the party; a place on a country's coast is its.
+    ("Rebels attacked the headquarters of Iran's proxies in Yemen.", None, [("YEM", None)]),
+    ("Iceland settled its fishing dispute with its Common Market partners.", None, [("IGO", None)]),
 ])
 def test_whose_parties_are_whose(coder, text, actor, recipient):
     got_actor, got_recipient = _parties(coder.code(text).events[0])
@@ -264,6 +270,8 @@ def test_phrasal_and_compound_verbs_are_read_as_wholes(coder):
 def test_a_place_at_a_countrys_border_is_on_its_side(coder):
     event = coder.code("Rebels vowed to seize villages near Uganda's border with Congo.").events[0]
     assert event.place.code == "UGA"
+    event = coder.code("Pirates seized a tanker near Somalia's coast with Kenya.").events[0]
+    assert event.place.code == "SOM"
 
 
 def test_an_international_body_lends_no_home_to_unnamed_people(coder):

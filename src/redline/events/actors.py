@@ -159,7 +159,8 @@ def resolve(tokens: list[Token], doc_actors: DocumentActors, lex: Lexicon, use_h
     text = tokens[0].doc[tokens[0].i: tokens[-1].i + 1].text
     if len(text) > 120:
         text = text[:117] + "…"
-    in_phrase = [m for m in doc_actors.names if m.start in indices and not _names_a_line(m, tokens[0].doc)]
+    in_phrase = [m for m in doc_actors.names if m.start in indices and not _names_a_line(m, tokens[0].doc)
+                 and not _names_a_relation(m, tokens[0].doc)]
     # "Kenzo Oshima, the United Nations Emergency Relief Coordinator": the office named beside a person speaks.
     in_apposition = {t.i for a in tokens if a.dep_ == "appos" for t in a.subtree}
     # "King Hassan of Morocco": a country the phrase names beats the dictionary's guess for a person's title.
@@ -196,6 +197,16 @@ LINES = {"border", "frontier", "boundary", "coast", "coastline", "shore", "shore
 
 def _names_a_line(match: NameMatch, doc: Doc) -> bool:
     return doc[match.end - 1].head.lemma_.lower() in LINES and doc[match.end - 1].dep_ in {"amod", "compound"}
+
+
+# "Israel's militia ally in southern Lebanon", "Iran's proxies in Yemen": the one whose ally or proxy it is names
+# a relation, not the party.
+RELATIONS = {"ally", "proxy", "partner", "client", "friend", "enemy", "foe", "rival", "neighbour", "neighbor",
+             "backer", "patron"}
+
+
+def _names_a_relation(match: NameMatch, doc: Doc) -> bool:
+    return any(t.dep_ == "poss" and t.head.lemma_.lower() in RELATIONS for t in doc[match.start: match.end])
 
 
 def _where_they_live(tokens: list[Token], match: NameMatch, code: str, doc_actors: DocumentActors) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
-from redline.events.actors import DocumentActors, parties, resolve
+from redline.events.actors import LINES, DocumentActors, parties, resolve
 from redline.events.lexicon import Lexicon, split_code
 from redline.events.quotes import quote_for, speech_verb
 from redline.events.verbs import verb_lemmas
@@ -27,7 +27,6 @@ PRONOUNS = {"it", "they", "he", "she", "we", "i", "them", "its", "their", "his",
 LIGHT_VERBS = {"stage", "hold", "launch", "issue", "conduct", "mount", "carry", "begin", "continue", "start",
                "lodge", "resume", "wage", "organize", "organise", "announce", "declare", "call", "complete",
                "file"}
-BORDER_NOUNS = {"border", "frontier", "boundary"}
 # Endings of nouns made from verbs ("suppression", "treatment", "closure", "killing"): such a noun names an act.
 ACT_NOUN_ENDINGS = ("tion", "sion", "ment", "ance", "ence", "ure", "ing")
 # Nouns for what was said: "issued a statement demanding …" is the issuer's demand.
@@ -115,6 +114,7 @@ class Roles:
         candidates += [a for obj in _objects_of(preps, {"as"}) for a in obj.children if a.dep_ == "appos"]
         if trigger.pos_ == "NOUN":
             candidates += _right_after(trigger)
+        candidates += self._talked_with(preps)
         light = any(lemma in LIGHT_VERBS for lemma in verb_lemmas(trigger))
         if light:  # "lodged a protest with Albania": the act's noun carries the recipient
             for obj in (c for c in children if c.dep_ == "dobj"):
@@ -138,6 +138,13 @@ class Roles:
             return self.recipient(shared, actors, actor_keys)
         # "accepted demands from Shona rebels": a group with no country yet (placed in Coder._event)
         return at_home or unplaced
+
+    def _talked_with(self, preps: list[Token]) -> list[Token]:
+        """"called off the strike after talks with the government": an act that follows talks answers the other
+        side of the talks (tried after everything the act's own words name)."""
+        talks = [o for o in _objects_of(preps, {"after", "following", "during", "at", "in"})
+                 if self.lex.nominals.get(o.lemma_.lower(), "").startswith("04")]
+        return _objects_of([c for t in talks for c in t.children], {"with"})
 
     def _others(self, head: Token, actors: DocumentActors, actor_keys: set[tuple]) -> list[Party]:
         """The coded parties a phrase names other than the actors: the same country is fine (students against
@@ -226,9 +233,10 @@ def _for_clause(clause: Token) -> bool:
 
 
 def _border_side(phrase: Token) -> list[Token]:
-    """"villages near Macedonia's border with Bulgaria": a place at one country's border is on its side."""
+    """"villages near Macedonia's border with Bulgaria": a place at one country's border or coast is on its
+    side."""
     for token in phrase.subtree:
-        if token.lemma_.lower() in BORDER_NOUNS:
+        if token.lemma_.lower() in LINES:
             owner = next((c for c in token.children if c.dep_ == "poss"), None)
             if owner is not None:
                 return sorted(owner.subtree, key=lambda t: t.i)
