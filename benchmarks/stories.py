@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 from common import EVAL, Timer, finish, peak_rss_mb
 
-from redline.stories import StoryTracker, features_of
+from redline.stories import StoryTracker, features, features_of
 
 SEED = 20241023
 SMOKE_ECB = 120
@@ -36,15 +36,15 @@ def load(name: str, limit: int | None) -> list[dict]:
 
 
 def embeddings(texts: list[str]) -> np.ndarray:
-    """Embeddings of the texts, cached on disk by content (the model is the slow part of a rerun)."""
+    """Embeddings of the texts, cached on disk by content and embedding recipe (the model is the slow part of a
+    rerun)."""
     CACHE.mkdir(parents=True, exist_ok=True)
-    key = hashlib.sha256("\x00".join(texts).encode("utf-8")).hexdigest()[:24]
+    recipe = f"{features.CHUNK_WORDS}/{features.MAX_CHUNKS}/{features.LEDE_WORDS}/{features.LEDE_WEIGHT}\x00"
+    key = hashlib.sha256((recipe + "\x00".join(texts)).encode("utf-8")).hexdigest()[:24]
     path = CACHE / f"{key}.npy"
     if path.exists():
         return np.load(path)
-    from redline.stories.features import default_embedder
-
-    vectors = default_embedder().embed(texts)
+    vectors = features.default_embedder().embed_reports(texts)
     np.save(path, vectors)
     return vectors
 

@@ -94,3 +94,24 @@ def test_unique_facts_leave_out_what_others_also_say():
     b = Article(id="2", text="An emergency national security meeting was held in Seoul on Tuesday night.",
                 paragraphs=[], outlet="B")
     assert unique_facts([a, b]) == {"A": ["The government also plans to send a monitoring team to Kyiv next month."]}
+
+
+def test_a_reports_vector_leans_toward_its_lede():
+    """Two reports with the same long background and different ledes (two events of one topic) are further
+    apart as reports than as plain texts: the lede says which event a report is about."""
+    import numpy as np
+
+    from redline.stories.features import LEDE_WORDS, default_embedder
+
+    background = " ".join(QUAKE_A + QUAKE_B) * 3
+    first = "Microsoft released an emergency patch for Internet Explorer on Wednesday to close a flaw hackers used. "
+    second = "Lindsay Lohan checked into the Betty Ford rehab clinic in California on Friday, her lawyer said. "
+    texts = [first + background, second + background]
+    assert len(first.split()) < LEDE_WORDS < len(texts[0].split())
+    embedder = default_embedder()
+    plain, reports = embedder.embed(texts), embedder.embed_reports(texts)
+    assert np.allclose(np.linalg.norm(reports, axis=1), 1.0, atol=1e-5)
+    assert float(reports[0] @ reports[1]) < float(plain[0] @ plain[1]) - 0.05
+    # a text no longer than a lede is its own lede: the same vector either way
+    short = [QUAKE_B[1]]
+    assert np.allclose(embedder.embed(short), embedder.embed_reports(short), atol=1e-6)

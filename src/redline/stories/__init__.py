@@ -5,13 +5,15 @@ starts a new one. A story is scored against an article by three signals, each in
 - terms: cosine of TF-IDF vectors (IDF learned online from what has arrived);
 - named things: the share of the article's names and numbers (by IDF weight) that the story has seen — what
   tells one earthquake from another when the words are the same;
-- meaning: cosine of sentence embeddings (all-MiniLM-L6-v2, long texts in chunks), when embeddings are given.
+- meaning: cosine of sentence embeddings (all-MiniLM-L6-v2, long texts in chunks, the lede weighed twice), when
+  embeddings are given.
 A story whose last report is older than the time window is closed. When an article makes two stories look like
 one, they are merged and the merge is recorded.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -66,6 +68,15 @@ class Story:
 
 
 @dataclass
+class _Probe:
+    """An article's side of every comparison, weighted by IDF once rather than once per candidate story."""
+    terms: dict[str, tuple[float, float]]  # term -> (weight, IDF²)
+    norm: float  # the article's TF-IDF norm
+    named: dict[str, float]  # name -> IDF
+    named_total: float
+
+
+@dataclass
 class Assignment:
     article_id: str
     story_id: str
@@ -88,6 +99,8 @@ class StoryTracker:
         self.merges: list[tuple[str, str]] = []
         self._docs = 0
         self._df: Counter = Counter()
+        self._idf_cache: dict[str, float] = {}
+        self._idf_docs = -1
         self._postings: dict[str, set[str]] = {}
         self._matrix = np.zeros((0, 0), dtype=np.float32)
         self._slots: list[str | None] = []
@@ -96,7 +109,8 @@ class StoryTracker:
 
     def add(self, article_id: str, features: Features) -> Assignment:
         self._count(features)
-        scored = sorted(((self.score(features, story), story.id) for story in self._candidates(features)),
+        probe = self._probe(features)
+        scored = sorted(((self.score(features, story, probe), story.id) for story in self._candidates(features)),
                         reverse=True)
         best_score, best_id = scored[0] if scored else (0.0, None)
         if best_id is not None and best_score >= self.threshold:
@@ -125,15 +139,24 @@ class StoryTracker:
     # --- scoring -----------------------------------------------------------------------------------------------
 
     def idf(self, term: str) -> float:
-        return math.log((self._docs + 1) / (self._df.get(term, 0) + 1)) + 1.0
+        # An article is scored against tens of stories with the same document count: compute each IDF once.
+        if self._idf_docs != self._docs:
+            self._idf_cache.clear()
+            self._idf_docs = self._docs
+        value = self._idf_cache.get(term)
+        if value is None:
+            value = self._idf_cache[term] = math.log((self._docs + 1) / (self._df.get(term, 0) + 1)) + 1.0
+        return value
 
-    def score(self, features: Features, story: Story) -> float:
-        """Weighted mean of the signals the article has, in [0, 1]."""
+    def score(self, features: Features, story: Story, probe: _Probe | None = None) -> float:
+        """Weighted mean of the signals the article has, in [0, 1]. `probe`: the article's side, when the caller
+        scores it against many stories."""
+        probe = probe or self._probe(features)
         w_terms, w_named, w_meaning = self.weights
-        total = w_terms * self._cosine_terms(features.terms, story)
+        total = w_terms * self._cosine_terms(probe, story)
         weight = w_terms
         if features.named:
-            overlap = self._named_overlap(features.named, story.named)
+            overlap = self._named_overlap(probe, story.named)
             if len(features.named) >= NAMED_GATE_MIN and story.named and overlap < NAMED_GATE_SHARE:
                 return 0.0
             total += w_named * overlap
@@ -144,15 +167,22 @@ class StoryTracker:
             weight += w_meaning
         return total / weight if weight else 0.0
 
-    def _cosine_terms(self, terms: Counter, story: Story) -> float:
+    def _probe(self, features: Features) -> _Probe:
+        idf = self.idf
+        named = {n: idf("#" + n) for n in features.named}
+        return _Probe(terms={t: (w, idf(t) ** 2) for t, w in features.terms.items()},
+                      norm=math.sqrt(sum((w * idf(t)) ** 2 for t, w in features.terms.items())),
+                      named=named, named_total=sum(named.values()))
+
+    def _cosine_terms(self, probe: _Probe, story: Story) -> float:
         story_terms = story.terms
-        if not terms or not story_terms:
+        if not probe.terms or not story_terms:
             return 0.0
-        dot = sum(weight * story_terms.get(term, 0.0) * self.idf(term) ** 2 for term, weight in terms.items())
+        dot = sum(weight * story_terms.get(term, 0.0) * idf_squared
+                  for term, (weight, idf_squared) in probe.terms.items())
         if dot == 0:
             return 0.0
-        norm_a = math.sqrt(sum((w * self.idf(t)) ** 2 for t, w in terms.items()))
-        return dot / (norm_a * self._story_norm(story))
+        return dot / (probe.norm * self._story_norm(story))
 
     def _story_norm(self, story: Story) -> float:
         """The story's TF-IDF norm, recomputed when the story grows or IDF has drifted (every IDF_EPOCH articles)."""
@@ -163,11 +193,10 @@ class StoryTracker:
             story.norm_cache = (story.size, epoch, norm)
         return norm
 
-    def _named_overlap(self, named: frozenset[str], story_named: Counter) -> float:
-        if not named or not story_named:
+    def _named_overlap(self, probe: _Probe, story_named: Counter) -> float:
+        if not probe.named or not story_named:
             return 0.0
-        weights = {n: self.idf("#" + n) for n in named}
-        return sum(w for n, w in weights.items() if n in story_named) / sum(weights.values())
+        return sum(w for n, w in probe.named.items() if n in story_named) / probe.named_total
 
     # --- candidates --------------------------------------------------------------------------------------------
 
@@ -177,7 +206,8 @@ class StoryTracker:
         for key in keys:
             for story_id in self._postings.get(key, ()):
                 hits[story_id] += 1
-        chosen = {story_id for story_id, _ in hits.most_common(MAX_CANDIDATES)}
+        # ties broken by story id, not by the order sets happen to iterate in: the same stream, the same stories
+        chosen = {story_id for story_id, _ in heapq.nlargest(MAX_CANDIDATES, hits.items(), key=lambda h: (h[1], h[0]))}
         if self.use_embeddings and features.embedding is not None and self._slots:
             chosen |= self._nearest(features.embedding)
         stories = (self.stories[self._resolve(s)] for s in chosen)
@@ -185,7 +215,7 @@ class StoryTracker:
 
     def _keys(self, features: Features) -> list[str]:
         rare_terms = sorted(features.terms, key=self.idf, reverse=True)[:CANDIDATE_TERMS]
-        rare_named = sorted(features.named, key=lambda n: self.idf("#" + n), reverse=True)[:CANDIDATE_TERMS]
+        rare_named = sorted(features.named, key=lambda n: (self.idf("#" + n), n), reverse=True)[:CANDIDATE_TERMS]
         return rare_terms + ["#" + n for n in rare_named]
 
     def _nearest(self, embedding: np.ndarray) -> set[str]:

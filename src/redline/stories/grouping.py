@@ -29,7 +29,7 @@ class Grouper:
     def embed(self, articles: list[Article]) -> list[np.ndarray | None]:
         if not self.use_embeddings or not articles:
             return [None] * len(articles)
-        return list(default_embedder().embed([_headed(a) for a in articles]))
+        return list(default_embedder().embed_reports([_headed(a) for a in articles]))
 
     def process(self, articles: list[Article], vectors: list[np.ndarray | None] | None = None) -> list[Article]:
         vectors = vectors if vectors is not None else self.embed(articles)
