@@ -99,8 +99,6 @@ class StoryTracker:
         self.merges: list[tuple[str, str]] = []
         self._docs = 0
         self._df: Counter = Counter()
-        self._idf_cache: dict[str, float] = {}
-        self._idf_docs = -1
         self._postings: dict[str, set[str]] = {}
         self._matrix = np.zeros((0, 0), dtype=np.float32)
         self._slots: list[str | None] = []
@@ -139,14 +137,7 @@ class StoryTracker:
     # --- scoring -----------------------------------------------------------------------------------------------
 
     def idf(self, term: str) -> float:
-        # An article is scored against tens of stories with the same document count: compute each IDF once.
-        if self._idf_docs != self._docs:
-            self._idf_cache.clear()
-            self._idf_docs = self._docs
-        value = self._idf_cache.get(term)
-        if value is None:
-            value = self._idf_cache[term] = math.log((self._docs + 1) / (self._df.get(term, 0) + 1)) + 1.0
-        return value
+        return math.log((self._docs + 1) / (self._df.get(term, 0) + 1)) + 1.0
 
     def score(self, features: Features, story: Story, probe: _Probe | None = None) -> float:
         """Weighted mean of the signals the article has, in [0, 1]. `probe`: the article's side, when the caller
