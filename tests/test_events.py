@@ -2,6 +2,7 @@
 
 import dataclasses
 import json
+from datetime import date
 
 import pytest
 from conftest import DONGA_SEED, KOREAPRO_SEED
@@ -265,6 +266,47 @@ def test_phrasal_and_compound_verbs_are_read_as_wholes(coder):
     # accepting another side's proposal is agreeing to it
     event = coder.code("Norway accepted a compromise proposal to end its fishing dispute with Iceland.").events[0]
     assert (event.event, _codes(event.actor)) == ("AGREE", {"NOR"})
+
+
+def test_an_object_moved_after_the_verbs_phrase_is_still_its_object(coder):
+    from spacy.tokens import Doc
+
+    from redline.events.verbs import shifted_object
+
+    # "shortened by one hour the nightly curfew": the small model makes "curfew" the subject of a later clause
+    event = coder.code("Kenya's president on Monday eased by two hours the nightly curfew imposed after the "
+                       "riots.").events[0]
+    assert (event.event, event.evidence.trigger, _codes(event.actor)) == ("CONCEDE", "eased", {"KEN"})
+    words = ["Bashir", "shortened", "by", "one", "hour", "the", "curfew", "imposed", "after", "a", "coup", "toppled",
+             "it"]
+    heads = [1, 1, 1, 4, 2, 6, 11, 6, 7, 10, 8, 1, 11]
+    deps = ["nsubj", "ROOT", "agent", "nummod", "pobj", "det", "nsubj", "acl", "prep", "det", "pobj", "ccomp", "dobj"]
+    doc = Doc(coder.nlp.vocab, words=words, heads=heads, deps=deps)
+    assert shifted_object(doc[1]).text == "curfew"
+    # a clause's own subject right after the verb is no moved object: "declared the curfew ended"
+    doc = Doc(coder.nlp.vocab, words=["Kenya", "declared", "the", "curfew", "ended"], heads=[1, 1, 3, 4, 1],
+              deps=["nsubj", "ROOT", "det", "nsubj", "ccomp"])
+    assert shifted_object(doc[1]) is None
+
+
+def test_hacking_is_coerce_cyber_and_an_idiom_is_no_event(coder):
+    # PETRARCH2 codes hacking 176, which the CAMEO table lacks: PLOVER's COERCE "cyber" mode
+    event = coder.code("Chinese hackers defaced hundreds of Taiwanese government websites.").events[0]
+    assert (event.event, event.mode, _codes(event.actor), _codes(event.recipient)) == (
+        "COERCE", "cyber", {"CHN"}, {"TWN"})
+    assert "cyber" in event.context
+    # "took place" happened; it seized nothing (PETRARCH2's default for "take" is 171, seize)
+    assert coder.code("The talks between the rebels and the army took place in Geneva, Swiss officials said.").events == []
+
+
+def test_the_opposition_is_a_party_and_the_current_code_of_a_name_wins(coder):
+    event = coder.code("Kenya's president was accused of fraud by the opposition.").events[0]
+    assert (event.event, [(p.code, p.sector) for p in event.actor]) == ("ACCUSE", [("KEN", "OPP")])
+    # PETRARCH2 lists Turkmenistan as "[USRTKM >911016]" (a slip for "<") beside "[TKM >911221]": the later role
+    assert coder.lex.actor_code("turkmenistan") == "TKM"
+    assert coder.lex.actor_code("turkmenistan", date(2008, 12, 14)) == "TKM"
+    event = coder.code("Opposition groups in Turkmenistan boycotted the election.").events[0]
+    assert _codes(event.actor) == {"TKM"}
 
 
 def test_a_place_at_a_countrys_border_is_on_its_side(coder):

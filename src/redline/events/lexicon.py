@@ -67,8 +67,9 @@ class Lexicon:
         for code, reading in own["plover_overrides"].items():
             if not code.startswith("_"):
                 event, _, mode = reading.partition(":")
-                self.cameo_plover[code] = {**self.cameo_plover[code], "event": event,
-                                           "mode": mode or self.cameo_plover[code]["mode"]}
+                # a code the table lacks (PETRARCH2's 176, hacking) gets its reading from the manual alone
+                table = self.cameo_plover.get(code, {"context": [], "description": "", "mode": None})
+                self.cameo_plover[code] = {**table, "event": event, "mode": mode or table["mode"]}
         for name, sector in own["agents"].items():
             self.agents.setdefault(name_key(name), sector)
         self.capitals: dict[str, str] = own["capitals"]
@@ -120,14 +121,17 @@ class Lexicon:
         roles = self.actors.get(key)
         if not roles:
             return None
+        # Of the roles that hold (on the date; undated, those without end), the one begun last is the current one:
+        # it also outranks slips such as Turkmenistan's "[USRTKM >911016]" (after independence, not before).
         if on is not None:
             when = on.isoformat()
-            for code, start, end in roles:
-                if (start is None or start <= when) and (end is None or when <= end):
-                    return code
-        # Undated: the role without end, else the latest one.
+            held = [r for r in roles if (r[1] is None or r[1] <= when) and (r[2] is None or when <= r[2])]
+            if held:
+                return max(held, key=lambda r: r[1] or "")[0]
         open_ended = [r for r in roles if r[2] is None]
-        return (open_ended or sorted(roles, key=lambda r: r[2] or "")[-1:])[0][0]
+        if open_ended:
+            return max(open_ended, key=lambda r: r[1] or "")[0]
+        return max(roles, key=lambda r: r[2] or "")[0]
 
     def sector(self, key: str) -> str | None:
         return self.agents.get(key)

@@ -1,4 +1,4 @@
-"""Walking the parse: a head's words without the branches a caller does not want."""
+"""Walking the parse: a head's words without the branches a caller does not want, and what a count counts."""
 
 from __future__ import annotations
 
@@ -14,3 +14,16 @@ def pruned(head: Token, cut: set[str]) -> list[Token]:
         out.append(token)
         stack.extend(child for child in token.children if child.dep_ not in cut)
     return sorted(out, key=lambda t: t.i)
+
+
+# Words that count or take part of what follows "of": "scores of refugees", "part of a Karen guerrilla stronghold".
+PARTITIVES = {"score", "hundred", "thousand", "dozen", "million", "number", "part", "handful", "majority", "rest",
+              "some", "many", "most", "several", "few"}
+
+
+def partitive_of(head: Token) -> Token | None:
+    """"hundreds of websites", "scores of refugees": the thing counted, when the head is a count."""
+    if head.lemma_.lower() not in PARTITIVES and head.pos_ != "NUM":
+        return None
+    of = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    return next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None

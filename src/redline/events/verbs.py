@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from spacy.tokens import Token
 
 from redline.events.lexicon import Lexicon
-from redline.events.tree import pruned
+from redline.events.tree import partitive_of, pruned
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,8 @@ def _particles_follow(rest: list[str], verb: Token) -> bool:
     return all(word in attached or word in following for word in rest)
 
 
+NO_EVENT = "---"  # PETRARCH2's null code, also in redline's verb + object rules
+
 # The clauses hanging on a verb: a pattern is read in the verb's own phrase, not in them.
 CLAUSES = {"relcl", "acl", "advcl", "ccomp", "parataxis", "conj"}
 
@@ -59,12 +61,28 @@ CLAUSES = {"relcl", "acl", "advcl", "ccomp", "parataxis", "conj"}
 def object_rule(verb: Token, lex: Lexicon) -> str | None:
     """redline's verb + object rules ("eased the curfew", "cut aid"), for what the patterns miss."""
     lemma = verb.lemma_.lower()
-    objects = {c.lemma_.lower() for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}}
-    objects |= {g.lemma_.lower() for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}
-                for g in c.children if g.dep_ == "compound"}
+    heads = [c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}]
+    heads.append(shifted_object(verb))
+    heads += [partitive_of(h) for h in heads if h is not None]  # "defaced hundreds of websites"
+    heads = [h for h in heads if h is not None]
+    objects = {c.lemma_.lower() for c in heads}
+    objects |= {g.lemma_.lower() for c in heads for g in c.children if g.dep_ == "compound"}
     for verbs, nouns, code in lex.verb_objects:
         if lemma in verbs and objects & nouns:
             return code
+    return None
+
+
+def shifted_object(verb: Token) -> Token | None:
+    """"shortened by one hour the nightly curfew": an object moved after a phrase of the verb's own is misparsed as
+    the subject of a clause the verb governs (no "that", and the verb's phrase stands between)."""
+    for clause in verb.children:
+        if clause.dep_ != "ccomp" or any(c.dep_ == "mark" for c in clause.children):
+            continue
+        subject = next((c for c in clause.children if c.dep_ == "nsubj" and c.i < clause.i), None)
+        if subject is not None and any(c.dep_ in {"prep", "agent", "advmod", "npadvmod"} and verb.i < c.i < subject.i
+                                       for c in verb.children):
+            return subject
     return None
 
 
@@ -74,6 +92,8 @@ def match_verb(verb: Token, lex: Lexicon, window: int = 14) -> VerbMatch | None:
     if found is not None and found.words > 1:
         return found  # a pattern of two words or more is more specific than a verb + object rule
     rule = object_rule(verb, lex)
+    if rule == NO_EVENT:
+        return None  # "the vote took place": an idiom, not the verb's act
     return VerbMatch(rule, verb, 1) if rule else found
 
 
