@@ -370,6 +370,16 @@ def test_a_sentence_without_a_political_event_codes_nothing(coder):
     assert coder.code("The weather was mild and the markets were quiet.").events == []
 
 
+def test_a_verb_read_only_by_its_blocks_code_needs_someone_acted_upon(coder):
+    # PETRARCH2 gives "check" its block's INSPECT code and "think" CONSIDER's: alone, no event
+    assert coder.code("The American actress checked herself into a rehab clinic in Malibu.").events == []
+    assert coder.code("The French coach thinks his team will win the cup.").events == []
+    # a state acting alone still acts (a leader's visit); marches need no one named
+    assert [e.event for e in coder.code("Kim Jong Un visited a munitions factory.").events] == ["CONSULT"]
+    assert [e.event for e in coder.code("Thousands of Serbian students marched through Belgrade.").events] == [
+        "PROTEST"]
+
+
 def test_code_json_contract_in_input_order_with_errors_in_place(tmp_path):
     source = tmp_path / "in.jsonl"
     source.write_text("\n".join([

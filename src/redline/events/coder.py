@@ -42,6 +42,9 @@ TROOP_MOVES = {"send", "dispatch", "despatch", "deploy", "station", "deployment"
 FRAME_FAMILIES = {"refused": ("12", "120"), "requested": ("10", "100"), "denied": ("12", "120")}
 # Sectors that protest rather than coerce when they block, and the verbs of blocking.
 BLOCKING = {"block", "blockade", "barricade", "obstruct", "close", "shut", "occupy", "paralyse", "paralyze"}
+# Events that stand without a recipient: "a group may mobilize with no specific entity stated" (manual, MOBILIZE);
+# demonstrations and marches need no one named.
+ACTS_ALONE = {"PROTEST", "MOBILIZE"}
 STATE_SECTORS = {"GOV", "MIL", "COP", "JUD", "LEG", "SPY"}
 NON_STATE = {"REB", "OPP", "CVL", "LAB", "EDU", "REL", "AGR", "REF", "UAF", "BUS"}
 # Frames that are events in their own right when what they govern codes nothing.
@@ -352,6 +355,13 @@ class Coder:
             recipient = self._threatened(modality.condition_clause, actor, recipient, actors, quotes)
         if kind[0] == "ACCUSE":
             recipient = self.roles.accused(trigger, actors, {(p.code, p.sector) for p in actor}) or recipient
+        # A verb read only by its dictionary block's code ("she thinks" as CONSIDER, "checked herself into rehab" as
+        # INSPECT), with no one acted upon, is too thin to be an event unless a state acts (a leader's visit) or
+        # the act needs no one to be aimed at (marches, mobilizing: PLOVER manual); a code redline's own rules gave
+        # (blockers who protest) is no block's default.
+        thin = found.inherited and cameo == found.cameo and not recipient and kind[0] not in ACTS_ALONE
+        if thin and not any(p.sector in STATE_SECTORS for p in actor):
+            return None
         quote = quote_for(sent, trigger, quotes)
         event_quantities = self._quantities_for(trigger, quantities, actor, actors)
         context = list(dict.fromkeys([*kind[2], *sentence_contexts(sent, self.lex)]))

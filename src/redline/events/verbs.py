@@ -20,6 +20,9 @@ class VerbMatch:
     cameo: str
     trigger: Token
     words: int  # how many pattern words matched: 0 for a verb's default code
+    # The code is the verb block's, written for its head verb ("think" gets CONSIDER's 040): no pattern matched and
+    # the verb has no code of its own. Thin evidence: the coder keeps such an event only when someone is acted upon.
+    inherited: bool = False
 
 
 def verb_lemmas(token: Token) -> tuple[str, ...]:
@@ -122,12 +125,12 @@ def _match_dictionary(verb: Token, lex: Lexicon, window: int) -> VerbMatch | Non
         if best is None or score > best[0]:
             best = (score, pattern.code)
     if best is not None:
-        code, words = best[1], int(best[0])
-    else:
-        code, words = lex.verb_codes.get(lemma) or chosen["code"] or block["code"], 0
+        return VerbMatch(best[1], verb, int(best[0])) if best[1][:1].isdigit() else None
+    own = lex.verb_codes.get(lemma) or chosen["code"]
+    code = own or block["code"]
     if not code or not code[0].isdigit():
         return None
-    return VerbMatch(code, verb, words)
+    return VerbMatch(code, verb, 0, inherited=not own)
 
 
 def match_nominal(noun: Token, lex: Lexicon) -> VerbMatch | None:
