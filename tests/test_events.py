@@ -335,6 +335,11 @@ def test_a_name_inside_a_longer_persons_name_is_someone_else(coder):
     assert "hassan" not in {m.key for m in find_names(doc, coder.lex)}
     doc = coder.nlp("Hassan spoke to reporters in Amman on Monday.")
     assert "hassan" in {m.key for m in find_names(doc, coder.lex)}
+    # a country's name in a person's name is the person's: "Chad Smith", "Eddie Jordan"; not after "of"
+    doc = coder.nlp("Chad Smith and Eddie Jordan spoke to reporters on Monday.")
+    assert {m.key for m in find_names(doc, coder.lex)} == set()
+    doc = coder.nlp("Queen Rania of Jordan visited Paris.")
+    assert "jordan" in {m.key for m in find_names(doc, coder.lex)}
 
 
 def test_a_preposition_the_parser_left_without_its_object_finds_it(coder):

@@ -73,6 +73,8 @@ def find_names(doc: Doc, lex: Lexicon, on: date | None = None) -> list[NameMatch
                 code = lex.actor_code(key[:-1], on)
             if code and person is not None and span.end < person.end and len(code) > 3:
                 code = None  # "Kim" in "Kim Jong Un", "Hassan" in "Omar Hassan al-Bashir": someone else
+            if code and len(code) == 3 and _part_of_a_persons_name(span, person, lex):
+                code = None  # "Chad Smith", "Jordan Bardella", "Eddie Jordan": a name, not the country
             if code:
                 found = NameMatch(i, i + n, key, code, capital)
                 break
@@ -89,6 +91,16 @@ def _person_at(doc: Doc, i: int):
     if doc[i].ent_type_ != "PERSON":
         return None
     return next((e for e in doc.ents if e.start <= i < e.end), None)
+
+
+def _part_of_a_persons_name(span, person, lex: Lexicon) -> bool:
+    """A country's name inside a longer person's name, not after "of" ("Queen Rania of Jordan" names Jordan), the
+    rest of the name naming no country either ("Bosnian Serbs", which the small model may call a person)."""
+    if person is None or not (person.start <= span.start and span.end <= person.end) or len(person) <= len(span):
+        return False
+    rest = [t for t in person if not span.start <= t.i < span.end]
+    return not any(t.lower_ == "of" or lex.actor_code(name_key(t.text)) or lex.actor_code(name_key(t.text)[:-1])
+                   for t in rest)
 
 
 def _countries(matches: list[NameMatch]) -> list[str]:
