@@ -297,6 +297,7 @@ def test_hacking_is_coerce_cyber_and_an_idiom_is_no_event(coder):
     assert "cyber" in event.context
     # "took place" happened; it seized nothing (PETRARCH2's default for "take" is 171, seize)
     assert coder.code("The talks between the rebels and the army took place in Geneva, Swiss officials said.").events == []
+    assert coder.code("The new Kenyan president takes office in January.").events == []
 
 
 def test_the_opposition_is_a_party_and_the_current_code_of_a_name_wins(coder):
