@@ -310,6 +310,15 @@ def test_the_opposition_is_a_party_and_the_current_code_of_a_name_wins(coder):
     assert _codes(event.actor) == {"TKM"}
 
 
+def test_the_country_is_the_country_named_before_it(coder):
+    events = coder.code("Roughly 13,000 US troops remain in Afghanistan, 18 years after Washington invaded the "
+                        "country.").events
+    invaded = next(e for e in events if e.evidence.trigger == "invaded")
+    assert (_codes(invaded.actor), _codes(invaded.recipient)) == ({"USA"}, {"AFG"})  # not Washington's
+    events = coder.code("Heavy fighting broke out in Sudan on Monday. Egypt sent troops to the country.").events
+    assert any(_codes(e.actor) == {"EGY"} and _codes(e.recipient) == {"SDN"} for e in events)
+
+
 def test_a_place_at_a_countrys_border_is_on_its_side(coder):
     event = coder.code("Rebels vowed to seize villages near Uganda's border with Congo.").events[0]
     assert event.place.code == "UGA"

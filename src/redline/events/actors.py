@@ -192,6 +192,8 @@ def resolve(tokens: list[Token], doc_actors: DocumentActors, lex: Lexicon, use_h
         lives_in = _where_they_live(tokens, in_phrase[0], code, doc_actors)
         if lives_in and lives_in != code:
             code, sector = lives_in, sector or "CVL"  # a people living in another state: its civilians, not the state
+    if code is None:
+        code = _country_referred_to(tokens, doc_actors, lex)
     if code is None and sector and sector not in FOREIGN_PRONE and use_home:
         code = doc_actors.home  # "a senior official", "the presidential office": the article's government
     if code is None and tokens[0].lower_ in FIRST_PERSON and len(tokens) == 1:
@@ -201,6 +203,30 @@ def resolve(tokens: list[Token], doc_actors: DocumentActors, lex: Lexicon, use_h
     return Party(text=text, code=code, sector=sector)
 
 
+
+
+# "invaded the country", "the nation's president": a country named again by a common noun.
+COUNTRY_NOUNS = {"country", "nation", "kingdom", "republic"}
+
+
+def _country_referred_to(tokens: list[Token], doc_actors: DocumentActors, lex: Lexicon) -> str | None:
+    """The country that "the country" names: the last country named before it, in its sentence or the one before
+    ("US troops remain in Afghanistan, 18 years after Washington invaded the country")."""
+    noun = next((t for t in tokens if t.lemma_.lower() in COUNTRY_NOUNS and t.pos_ == "NOUN"), None)
+    if noun is None or not any(c.lower_ == "the" and c.dep_ == "det" for c in noun.children):
+        return None
+    doc = noun.doc
+    sentence = noun.sent
+    earliest = doc[sentence.start - 1].sent.start if sentence.start > 0 else sentence.start
+    # not the subject of a verb it depends on: "Egypt sent troops to the country" is not Egypt (binding)
+    subjects = {t.i for verb in noun.ancestors for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}
+                for t in c.subtree}
+    # a capital names its government ("Washington invaded"), a people ("Uzbeks, the nation's largest minority")
+    # its kin, not the country spoken of
+    before = [m for m in doc_actors.names if earliest <= m.start and m.end <= noun.i and len(m.code) == 3
+              and m.start not in subjects and not m.capital and doc[m.start].ent_type_ != "NORP"
+              and doc[m.end - 1].tag_ != "NNPS" and m.code not in lex.non_state_codes]
+    return split_code(before[-1].code)[0] if before else None
 
 
 # "a stronghold on the Thai border", "off the Somali coast": a country named as one side of a line is a place.
