@@ -319,6 +319,24 @@ def test_the_country_is_the_country_named_before_it(coder):
     assert any(_codes(e.actor) == {"EGY"} and _codes(e.recipient) == {"SDN"} for e in events)
 
 
+def test_protests_where_people_are_and_at_a_countrys_mission(coder):
+    # unnamed people are where they act; a protest at an embassy is aimed at the embassy's country
+    event = coder.code("Students demonstrated outside the US embassy in Seoul.").events[0]
+    assert (event.event, _codes(event.actor), _codes(event.recipient)) == ("PROTEST", {"KOR"}, {"USA"})
+    # a bare count is people; people gathering demonstrate, leaders gathering meet
+    event = coder.code("Thousands rallied in Tbilisi against the Georgian government.").events[0]
+    assert (event.event, _codes(event.actor), _codes(event.recipient)) == ("PROTEST", {"GEO"}, {"GEO"})
+    event = coder.code("Protesters gathered at the Russian consulate in Istanbul.").events[0]
+    assert (event.event, _codes(event.actor), _codes(event.recipient)) == ("PROTEST", {"TUR"}, {"RUS"})
+    assert coder.code("EU leaders gathered in Brussels for a summit.").events[0].event == "CONSULT"
+
+
+def test_shown_and_described_are_no_acts(coder):
+    assert coder.code("Iran has demonstrated its commitment to the nuclear deal.").events == []
+    assert coder.code("The Turkish president rallied his supporters in Ankara.").events == []
+    assert coder.code("Volker said the allegations against Biden are self-serving.").events == []
+
+
 def test_a_place_at_a_countrys_border_is_on_its_side(coder):
     event = coder.code("Rebels vowed to seize villages near Uganda's border with Congo.").events[0]
     assert event.place.code == "UGA"

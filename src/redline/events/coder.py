@@ -26,7 +26,7 @@ from redline.events.modality import read_modality
 from redline.events.quantities import read_quantities
 from redline.events.quotes import find_quotes, quote_for, speech_verb
 from redline.events.readings import plover_reading
-from redline.events.roles import LIGHT_VERBS, STATEMENT_NOUNS, Roles, carries_act
+from redline.events.roles import LIGHT_VERBS, PRONOUNS, STATEMENT_NOUNS, Roles, carries_act, names_anyone
 from redline.events.tree import pruned
 from redline.events.verbs import NO_EVENT, VerbMatch, match_nominal, match_verb, object_rule, verb_lemmas
 from redline.records import Event, Evidence, Party, Quantity, Quote
@@ -42,6 +42,12 @@ TROOP_MOVES = {"send", "dispatch", "despatch", "deploy", "station", "deployment"
 FRAME_FAMILIES = {"refused": ("12", "120"), "requested": ("10", "100"), "denied": ("12", "120")}
 # Sectors that protest rather than coerce when they block, and the verbs of blocking.
 BLOCKING = {"block", "blockade", "barricade", "obstruct", "close", "shut", "occupy", "paralyse", "paralyze"}
+# Verbs of coming together: a meeting when officials do it, a demonstration when the people do.
+GATHERING = {"gather", "assemble", "converge", "congregate"}
+# Unnamed people who belong where they act.
+PEOPLE = {"CVL", "EDU", "LAB", "OPP"}
+# Protest verbs that mean showing or gathering something when they take an object or a clause.
+SHOWING_VERBS = {"demonstrate", "rally"}
 # Events that stand without a recipient: "a group may mobilize with no specific entity stated" (manual, MOBILIZE);
 # demonstrations and marches need no one named.
 ACTS_ALONE = {"PROTEST", "MOBILIZE"}
@@ -177,6 +183,10 @@ class Coder:
             particles = {c.lower_ for c in token.children if c.dep_ == "prt"}
             if _unhyphenated_modifier(token):
                 return None  # "Taliban ruled Afghanistan has been …": "Taliban-ruled" describes, it is no act
+            if token.dep_ == "acomp":
+                return None  # "the allegations are self-serving", "the talks were encouraging": it describes
+            if lemma in SHOWING_VERBS and any(c.dep_ in {"dobj", "ccomp", "nsubjpass"} for c in token.children):
+                return None  # "Iran demonstrated its commitment": shown, not a demonstration (PROTEST)
             if any(carries_act(c) for c in token.children if c.dep_ == "dobj"):
                 return None  # "issued a declaration demanding …": the act is the participle's
             if (lemma in self.lex.frames or speech_verb(token)) and not particles & {"off", "up", "out"}:
@@ -292,8 +302,10 @@ class Coder:
                quantities: list[tuple[Quantity, Token | None]], on: date | None,
                article_id: str | None) -> Event | None:
         trigger = found.trigger
+        subject = None
         if trigger.pos_ == "VERB":
-            actor = self.roles.resolve_subject(self.roles.subject(trigger), trigger, actors, quotes)
+            subject = self.roles.subject(trigger)
+            actor = self.roles.resolve_subject(subject, trigger, actors, quotes)
             moved = next((c for c in trigger.children if c.dep_ == "nsubjpass"), None)
             if not actor and moved is not None and trigger.lemma_.lower() in TROOP_MOVES:
                 actor = parties(moved, actors, self.lex)  # "North Korean soldiers were deployed": theirs
@@ -305,6 +317,11 @@ class Coder:
             recipient = [p for p in recipient if p.sector != "MIL" or p.text.lower() not in trigger.sent.text.lower()
                          or p.code not in actor_codes]
         place = self.roles.place(sent, trigger, actors)
+        if (place is not None and place.code and actor and subject is not None and subject.lower_ not in PRONOUNS
+                and all(p.sector in PEOPLE for p in actor) and not names_anyone(subject, actors)):
+            # "students demonstrated outside the US embassy in Seoul": unnamed people are where they act, not
+            # of the country the article is about (officials, who travel, keep that one)
+            actor = [Party(text=p.text, code=place.code, sector=p.sector) for p in actor]
         if not any(p.code for p in actor):
             if place is not None and place.code and _is_passive(trigger):
                 actor = [place]  # "were killed … outside Basra": the place's country
@@ -331,6 +348,9 @@ class Coder:
                     and trigger.lemma_.lower() in BLOCKING)
         if blocking and actor and all(p.sector in NON_STATE for p in actor):
             cameo = "144"  # rebels or workers blocking a road obstruct (PROTEST); a state restricts (COERCE)
+        if (reading and reading.event == "CONSULT" and trigger.lemma_.lower() in GATHERING and actor
+                and all(p.sector in PEOPLE for p in actor)):
+            cameo = "141"  # protesters or students gathering outside an embassy demonstrate; leaders meet
         if cameo.startswith("01"):
             if trigger.pos_ != "NOUN":
                 return None  # speech verbs frame quotes; only "make a statement" is kept, as a watchable act

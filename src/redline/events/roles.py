@@ -22,6 +22,7 @@ PLACE_PREPOSITIONS = {"in", "at", "near", "outside", "inside", "around", "across
                       "south", "east", "west"}
 # How far after a preposition left without an object its object may be ("to five Panamanian army officers").
 STRANDED_WINDOW = 6
+DIPLOMATIC_POSTS = {"embassy", "consulate", "legation", "mission"}
 PRONOUNS = {"it", "they", "he", "she", "we", "i", "them", "its", "their", "his", "her", "our", "my"}
 # Verbs whose object names the act: "staged a protest", "held talks", "launched an offensive".
 LIGHT_VERBS = {"stage", "hold", "launch", "issue", "conduct", "mount", "carry", "begin", "continue", "start",
@@ -115,6 +116,9 @@ class Roles:
         if trigger.pos_ == "NOUN":
             candidates += _right_after(trigger)
         candidates += self._talked_with(preps)
+        # "demonstrated outside the US embassy": a protest at a country's mission is aimed at that country
+        candidates += [o for o in _objects_of(preps, {"outside", "at", "near", "before"})
+                       if o.lemma_.lower() in DIPLOMATIC_POSTS]
         light = any(lemma in LIGHT_VERBS for lemma in verb_lemmas(trigger))
         if light:  # "lodged a protest with Albania": the act's noun carries the recipient
             for obj in (c for c in children if c.dep_ == "dobj"):
@@ -126,7 +130,7 @@ class Roles:
             if light and candidate.lemma_.lower() in self.lex.nominals:
                 continue  # "held a meeting of the NSC": the meeting's own parties are not its recipient
             found = self._others(candidate, actors, actor_keys)
-            if found and all(p.code in actor_codes for p in found) and not _names_anyone(candidate, actors):
+            if found and all(p.code in actor_codes for p in found) and not names_anyone(candidate, actors):
                 # "withdraw inspectors … from Iraq": unnamed people given the actor's own country are a last resort
                 at_home = at_home or found
                 continue
@@ -315,7 +319,7 @@ def _between_first(candidates: list[Token]) -> list[Token]:
     return expanded
 
 
-def _names_anyone(head: Token, actors: DocumentActors) -> bool:
+def names_anyone(head: Token, actors: DocumentActors) -> bool:
     inside = {t.i for t in head.subtree}
     return any(m.start in inside for m in actors.names)
 
