@@ -337,6 +337,18 @@ def test_shown_and_described_are_no_acts(coder):
     assert coder.code("Volker said the allegations against Biden are self-serving.").events == []
 
 
+def test_no_event_where_no_one_acts_on_anyone(coder):
+    # releasing a thing frees no one; releasing people is RETREAT
+    assert coder.code("Microsoft released an emergency patch for Internet Explorer.").events == []
+    event = coder.code("Hamas released two Israeli hostages.").events[0]
+    assert (event.event, _codes(event.actor), _codes(event.recipient)) == ("RETREAT", {"PSE"}, {"ISR"})
+    # the dead are no doers, and a disaster is no one's act; a killing at a place still is (the gold's reading)
+    assert coder.code("Five people died and seven were injured in Aceh in the quake.").events == []
+    assert coder.code("Two US soldiers were killed in a helicopter crash in Afghanistan.").events == []
+    event = coder.code("Two Afghan soldiers were killed outside Kabul on Monday.").events[0]
+    assert (event.event, _codes(event.recipient)) == ("ASSAULT", {"AFG"})
+
+
 def test_a_place_at_a_countrys_border_is_on_its_side(coder):
     event = coder.code("Rebels vowed to seize villages near Uganda's border with Congo.").events[0]
     assert event.place.code == "UGA"

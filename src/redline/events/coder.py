@@ -44,6 +44,15 @@ FRAME_FAMILIES = {"refused": ("12", "120"), "requested": ("10", "100"), "denied"
 BLOCKING = {"block", "blockade", "barricade", "obstruct", "close", "shut", "occupy", "paralyse", "paralyze"}
 # Verbs of coming together: a meeting when officials do it, a demonstration when the people do.
 GATHERING = {"gather", "assemble", "converge", "congregate"}
+# "released a patch" frees no one: releasing is an event when people are let go.
+RELEASING = {"release"}
+HELD_PEOPLE = {"hostage", "prisoner", "detainee", "captive", "inmate", "soldier", "national", "citizen",
+               "journalist", "activist", "dissident", "person", "people", "man", "woman", "child", "crew", "sailor"}
+DYING = {"die", "perish"}
+# Causes of harm that are no one's act (PLOVER codes no natural disaster or accident).
+DISASTERS = {"quake", "earthquake", "tremor", "aftershock", "tsunami", "flood", "flooding", "storm", "hurricane",
+             "typhoon", "cyclone", "tornado", "landslide", "mudslide", "avalanche", "blaze", "crash", "accident",
+             "collision", "eruption", "heatwave", "wildfire", "fall"}
 # Unnamed people who belong where they act.
 PEOPLE = {"CVL", "EDU", "LAB", "OPP"}
 # Protest verbs that mean showing or gathering something when they take an object or a clause.
@@ -317,6 +326,8 @@ class Coder:
             recipient = [p for p in recipient if p.sector != "MIL" or p.text.lower() not in trigger.sent.text.lower()
                          or p.code not in actor_codes]
         place = self.roles.place(sent, trigger, actors)
+        if not self._someone_acts(trigger, subject, actors):
+            return None
         if (place is not None and place.code and actor and subject is not None and subject.lower_ not in PRONOUNS
                 and all(p.sector in PEOPLE for p in actor) and not names_anyone(subject, actors)):
             # "students demonstrated outside the US embassy in Seoul": unnamed people are where they act, not
@@ -397,6 +408,21 @@ class Coder:
             hearsay=modality.hearsay, future=modality.future, place=place,
             date=event_date(sent, trigger, on), action=action,
         )
+
+    def _someone_acts(self, trigger: Token, subject: Token | None, actors: DocumentActors) -> bool:
+        """No event where no one acts on anyone: "Microsoft released a patch" frees no prisoner, "five people died
+        in the quake" and "dozens were injured in the crash" have no doer (PLOVER codes no natural disaster)."""
+        lemma = trigger.lemma_.lower()
+        if lemma in RELEASING:
+            held = [c for c in trigger.children if c.dep_ in {"dobj", "nsubjpass"}]
+            if held and not any(parties(c, actors, self.lex) or c.ent_type_ in {"PERSON", "NORP"}
+                                or c.lemma_.lower() in HELD_PEOPLE for c in held):
+                return False
+        if lemma in DYING and not any(c.dep_ == "agent" for c in trigger.children):
+            return False  # the one who dies is no doer; who killed, if anyone, is named by another verb
+        unnamed = subject is None or not names_anyone(subject, actors)
+        return not (unnamed and _is_passive(trigger)
+                    and any(t.pos_ == "NOUN" and t.lemma_.lower() in DISASTERS for t in trigger.sent))
 
     def _threatened(self, clause: Token, actor: list[Party], recipient: list[Party], actors: DocumentActors,
                     quotes: list[Quote]) -> list[Party]:
