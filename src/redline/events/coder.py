@@ -420,9 +420,9 @@ class Coder:
                 return False
         if lemma in DYING and not any(c.dep_ == "agent" for c in trigger.children):
             return False  # the one who dies is no doer; who killed, if anyone, is named by another verb
-        unnamed = subject is None or not names_anyone(subject, actors)
-        return not (unnamed and _is_passive(trigger)
-                    and any(t.pos_ == "NOUN" and t.lemma_.lower() in DISASTERS for t in trigger.sent))
+        if not _is_passive(trigger) or (subject is not None and names_anyone(subject, actors)):
+            return True
+        return not any(t.pos_ == "NOUN" and t.lemma_.lower() in DISASTERS for t in trigger.sent)
 
     def _threatened(self, clause: Token, actor: list[Party], recipient: list[Party], actors: DocumentActors,
                     quotes: list[Quote]) -> list[Party]:

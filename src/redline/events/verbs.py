@@ -125,12 +125,13 @@ def _match_dictionary(verb: Token, lex: Lexicon, window: int) -> VerbMatch | Non
         if best is None or score > best[0]:
             best = (score, pattern.code)
     if best is not None:
-        return VerbMatch(best[1], verb, int(best[0])) if best[1][:1].isdigit() else None
-    own = lex.verb_codes.get(lemma) or chosen["code"]
-    code = own or block["code"]
+        code, words, inherited = best[1], int(best[0]), False
+    else:
+        own = lex.verb_codes.get(lemma) or chosen["code"]
+        code, words, inherited = own or block["code"], 0, not own
     if not code or not code[0].isdigit():
         return None
-    return VerbMatch(code, verb, 0, inherited=not own)
+    return VerbMatch(code, verb, words, inherited=inherited)
 
 
 def match_nominal(noun: Token, lex: Lexicon) -> VerbMatch | None:
