@@ -115,6 +115,21 @@ def test_hints_from_the_source_win_and_no_date_is_guessed():
     assert clean(_text(body)).published is None
 
 
+def test_a_date_alone_under_the_headline_of_a_dump_is_its_publication_date():
+    body = ["Officials said the talks would resume in Geneva next week after a pause of several months.",
+            "Both delegations are expected to bring new proposals on prisoner exchanges and grain exports.",
+            "The last round ended without agreement, but both sides said the gap between them had narrowed."]
+    for dateline, day in [("May 03, 2013", "2013-05-03"), ("Sep 18, 2013, 02:16PM IST", "2013-09-18"),
+                          ("18 September 2013 Last updated at 13:59 GMT", "2013-09-18")]:
+        article = clean(_text("\n".join(["Talks to resume in Geneva", dateline] + body)))
+        assert article.published.date().isoformat() == day and article.paragraphs == body
+    # Lower down, a date alone heads a part of the article: it stays, and says nothing of when it was published.
+    article = clean(_text("\n".join(["Talks to resume in Geneva", body[0], "March 4, 2022"] + body[1:])))
+    assert article.published is None and article.paragraphs == [body[0], "March 4, 2022"] + body[1:]
+    # A sentence that holds a date is no dateline.
+    assert meta.date_line("The war began on May 3, 2013") is None and meta.date_line("May 2013") is None
+
+
 def test_learned_boilerplate_is_dropped_for_its_outlet_only():
     body = "Officials said the talks would resume in Geneva next week after a pause of several months."
     promo = "Our reporters cover the peninsula every day from Seoul and Washington for readers like you."

@@ -1,6 +1,7 @@
 """Stories: one event across outlets is one story; one topic is not one event; the seeds are one story."""
 
 import json
+from datetime import datetime, timedelta, timezone
 
 from conftest import DONGA_SEED, EXAMPLES, KOREAPRO_SEED
 from test_cli import redline
@@ -33,6 +34,39 @@ def test_same_event_grouped_same_topic_other_event_apart():
     assert ids[0] == ids[1] == ids[2]
     assert ids[3] == ids[4]
     assert ids[0] != ids[3]
+
+
+def test_the_same_words_a_year_later_are_another_story():
+    """Reports of two quakes in one town a year apart read alike: the time gap tells them apart."""
+    tracker = StoryTracker(use_embeddings=False)
+    first = tracker.add("a", features_of(QUAKE_A[0], published=_day(0))).story_id
+    assert tracker.add("b", features_of(QUAKE_A[1], published=_day(2))).story_id == first
+    assert tracker.add("c", features_of(QUAKE_A[2], published=_day(365))).story_id != first
+
+
+def test_a_late_arriving_report_from_the_middle_of_a_story_joins_it():
+    """A backfill brings reports out of order: one dated inside a story's span belongs to it, however far it is
+    from the story's last report."""
+    tracker = StoryTracker(use_embeddings=False, live_window=timedelta(days=7))
+    story = tracker.add("a", features_of(QUAKE_A[0], published=_day(0))).story_id
+    assert tracker.add("b", features_of(QUAKE_A[1], published=_day(6))).story_id == story
+    assert tracker.add("c", features_of(QUAKE_A[2], published=_day(12))).story_id == story
+    assert tracker.add("d", features_of(QUAKE_A[1], published=_day(1))).story_id == story
+    assert tracker.add("e", features_of(QUAKE_A[0], published=_day(-10))).story_id != story
+
+
+def test_candidates_are_found_by_words_some_story_has_used():
+    """A long report's rarest words are mostly its own (no earlier report used them): the story it belongs to
+    must be found by the rarest words it shares, even with no names and no embeddings to go on."""
+    from redline.stories.features import Features, terms_of
+
+    tracker = StoryTracker(use_embeddings=False, weights=(1.0, 0.0, 0.0), threshold=0.1)
+    own_words = [" ".join(f"{side}word{n}" for n in range(13)) for side in "xyz"]
+    talks = "Officials said the talks would resume in Geneva next week after a pause of several months."
+    first = tracker.add("a", Features(terms=terms_of(QUAKE_A[0] + " " + own_words[0]), named=frozenset()))
+    other = tracker.add("b", Features(terms=terms_of(talks + " " + own_words[1]), named=frozenset()))
+    again = tracker.add("c", Features(terms=terms_of(QUAKE_A[1] + " " + own_words[2]), named=frozenset()))
+    assert again.story_id == first.story_id != other.story_id and not again.new_story
 
 
 def test_stories_that_turn_out_to_be_one_are_merged_and_the_merge_recorded():
@@ -115,3 +149,7 @@ def test_a_reports_vector_leans_toward_its_lede():
     # a text no longer than a lede is its own lede: the same vector either way
     short = [QUAKE_B[1]]
     assert np.allclose(embedder.embed(short), embedder.embed_reports(short), atol=1e-6)
+
+
+def _day(offset: int) -> datetime:
+    return datetime(2024, 10, 1, 9, tzinfo=timezone.utc) + timedelta(days=offset)

@@ -167,6 +167,19 @@ def _common_date(value: str, tzinfo) -> datetime | None:
     return None
 
 
+# "18 September 2013 Last updated at 13:59 GMT": a date line that also says when the page was last changed.
+_LAST_UPDATED = re.compile(r"[\s,|·–-]+(?:last\s+)?(?:updated|modified)\b", re.IGNORECASE)
+
+
+def date_line(text: str) -> str | None:
+    """The date, when a line says nothing but a date (with its time and zone): the dateline a copied page keeps
+    between its headline and its text ("May 03, 2013", "Sep 18, 2013, 02:16PM IST"). Else None."""
+    if len(text) > 80 or not any(c.isdigit() for c in text):
+        return None
+    value = _LAST_UPDATED.split(text.strip(), maxsplit=1)[0]
+    return value if _common_date(_MONTH_DOT.sub(lambda m: m.group(0)[:-1], value), timezone.utc) else None
+
+
 def _zone_of(name: str | None):
     if not name:
         return None

@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from redline.clean import lines
+from redline.clean import lines, meta
 from redline.records import normalise_text
 
 
@@ -239,14 +239,16 @@ def _title_before(candidates: list[str]) -> str | None:
 
 def _take_out_meta(paragraphs: list[str], draft: Draft) -> list[str]:
     kept = []
+    body_above = False  # below the article's first paragraph, a date alone heads a part of it (a timeline's entry)
     for text in paragraphs:
         text = text.strip()
         if not text:
             continue
         if lines.words(text) > META_MAX_WORDS:
             kept.append(text)
+            body_above = body_above or lines.is_body(text)
             continue
-        found_stamp = lines.stamp(text)
+        found_stamp = lines.stamp(text) or (None if body_above else _dateline(text))
         if found_stamp:
             draft.stamps.append(found_stamp)
             draft.dropped.append(("date stamp", text))
@@ -262,7 +264,14 @@ def _take_out_meta(paragraphs: list[str], draft: Draft) -> list[str]:
             draft.dropped.append(("copyright", text))
         else:
             kept.append(text)
+            body_above = body_above or lines.is_body(text)
     return kept
+
+
+def _dateline(text: str) -> tuple[str, str] | None:
+    """A line that is only a date, above the article's first paragraph: when the article was published."""
+    value = meta.date_line(text)
+    return ("published", value) if value else None
 
 
 def _drop_title(paragraphs: list[str], draft: Draft) -> list[str]:

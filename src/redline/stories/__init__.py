@@ -7,8 +7,8 @@ starts a new one. A story is scored against an article by three signals, each in
   tells one earthquake from another when the words are the same;
 - meaning: cosine of sentence embeddings (all-MiniLM-L6-v2, long texts in chunks, the lede weighed twice), when
   embeddings are given.
-A story whose last report is older than the time window is closed. When an article makes two stories look like
-one, they are merged and the merge is recorded.
+A report published more than the time window before a story's first report or after its last does not join it.
+When an article makes two stories look like one, they are merged and the merge is recorded.
 """
 
 from __future__ import annotations
@@ -192,7 +192,7 @@ class StoryTracker:
     # --- candidates --------------------------------------------------------------------------------------------
 
     def _candidates(self, features: Features) -> list[Story]:
-        keys = self._keys(features)
+        keys = self._search_keys(features)
         hits: Counter = Counter()
         for key in keys:
             for story_id in self._postings.get(key, ()):
@@ -203,6 +203,15 @@ class StoryTracker:
             chosen |= self._nearest(features.embedding)
         stories = (self.stories[self._resolve(s)] for s in chosen)
         return [s for s in {s.id: s for s in stories}.values() if self._live(s, features.published)]
+
+    def _search_keys(self, features: Features) -> list[str]:
+        """The article's rarest terms and names that some story is filed under. Its own rarest words are mostly
+        words no earlier report used: searching by them alone finds nothing."""
+        postings = self._postings
+        terms = sorted((t for t in features.terms if t in postings), key=self.idf, reverse=True)[:CANDIDATE_TERMS]
+        named = sorted((n for n in features.named if "#" + n in postings), key=lambda n: (self.idf("#" + n), n),
+                       reverse=True)[:CANDIDATE_TERMS]
+        return terms + ["#" + n for n in named]
 
     def _keys(self, features: Features) -> list[str]:
         rare_terms = sorted(features.terms, key=self.idf, reverse=True)[:CANDIDATE_TERMS]
@@ -215,9 +224,12 @@ class StoryTracker:
         return {self._slots[i] for i in top if self._slots[i] is not None}
 
     def _live(self, story: Story, published: datetime | None) -> bool:
+        """Whether the story is open to a report published then: within the live window of the story's span.
+        The span, not only its last report: an archive or a backfill brings reports out of order, and a late-
+        arriving report from the middle of a story belongs to it."""
         if published is None or story.last_seen is None:
             return True
-        return abs(published - story.last_seen) <= self.live_window
+        return story.first_seen - self.live_window <= published <= story.last_seen + self.live_window
 
     # --- bookkeeping -------------------------------------------------------------------------------------------
 
