@@ -75,10 +75,9 @@ def build(limit: int | None) -> tuple[list[tuple[str, str]], dict[str, tuple[str
 
 def copies_among_sources(feed) -> dict[str, set[str]]:
     """Sources that are near-copies of each other (most of the shorter one's 5-word shingles in the other)."""
-    from redline.dedup import NEAR_DUP_CONTAINMENT, NEAR_DUP_SHINGLE, _shingles, _tokens
+    from redline.dedup import NEAR_DUP_CONTAINMENT, word_shingles
 
-    shingles = {doc_id: set(_shingles(_tokens(text).words, NEAR_DUP_SHINGLE)) for doc_id, text in feed
-                if "~" not in doc_id}
+    shingles = {doc_id: word_shingles(text) for doc_id, text in feed if "~" not in doc_id}
     copies: dict[str, set[str]] = defaultdict(set)
     ids = list(shingles)
     for i, a in enumerate(ids):

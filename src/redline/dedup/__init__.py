@@ -15,6 +15,7 @@ import hashlib
 import re
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -89,12 +90,39 @@ def _tokens(text: str) -> _Tokens:
     return _Tokens(words=[m.group(0).casefold() for m in matches], spans=[m.span() for m in matches], quoted=quoted)
 
 
-def _hash(parts) -> int:
-    return int.from_bytes(hashlib.blake2b(" ".join(parts).encode("utf-8"), digest_size=8).digest(), "little")
+@lru_cache(maxsize=1 << 17)
+def _word_hash(word: str) -> int:
+    """A 64-bit hash of a word, the same in every process (Python's own hash() is salted per process)."""
+    return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
 
 
-def _shingles(words: list[str], size: int) -> list[int]:
-    return [_hash(words[i:i + size]) for i in range(max(0, len(words) - size + 1))]
+_SHINGLE_BASE = np.uint64(0x100000001B3)  # odd: every word's place in the shingle changes its hash
+
+
+def _word_hashes(words: list[str]) -> np.ndarray:
+    return np.fromiter((_word_hash(w) for w in words), dtype=np.uint64, count=len(words))
+
+
+def _shingles(hashes: np.ndarray, size: int) -> list[int]:
+    """A hash of each run of `size` words, rolled from the words' hashes (hashing every run's text anew was
+    half of the stage's time)."""
+    count = len(hashes) - size + 1
+    if count <= 0:
+        return []
+    rolled = np.zeros(count, dtype=np.uint64)
+    for offset in range(size):  # arithmetic modulo 2**64, as uint64 wraps
+        rolled = rolled * _SHINGLE_BASE + hashes[offset:offset + count]
+    return rolled.tolist()
+
+
+def word_shingles(text: str, size: int = NEAR_DUP_SHINGLE) -> set[int]:
+    """The hashes of a text's runs of `size` words, as the near-duplicate test compares them."""
+    return set(_shingles(_word_hashes(_tokens(text).words), size))
+
+
+def _low_32_bits(shingle: int) -> int:
+    """MinHash's hash of a shingle: the shingle is a hash already, and MinHash's permutations take 32 bits."""
+    return shingle & 0xFFFFFFFF
 
 
 @dataclass
@@ -116,16 +144,18 @@ class Deduplicator:
         self._seen: OrderedDict[str, _Seen] = OrderedDict()
         self._lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
         self._postings: dict[int, list[str]] = {}
+        self._template = None
 
     def add(self, article_id: str, text: str) -> Verdict:
         key = hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
         if key in self._exact:
             return Verdict(id=article_id, duplicate_of=self._exact[key], similarity=1.0)
         tokens = _tokens(text)
-        dup_shingles = frozenset(_shingles(tokens.words, NEAR_DUP_SHINGLE))
+        hashes = _word_hashes(tokens.words)
+        dup_shingles = frozenset(_shingles(hashes, NEAR_DUP_SHINGLE))
         minhash = self._minhash(dup_shingles)
         verdict = self._near_duplicate(article_id, dup_shingles, minhash)
-        passage_shingles = _shingles(tokens.words, PASSAGE_SHINGLE)
+        passage_shingles = _shingles(hashes, PASSAGE_SHINGLE)
         if verdict is None:
             verdict = self._derived(article_id, tokens, passage_shingles)
         if verdict.duplicate_of is None:  # only originals and derived copies are compared against later
@@ -137,9 +167,12 @@ class Deduplicator:
     def _minhash(self, shingles: frozenset[int]):
         from datasketch import MinHash
 
-        minhash = MinHash(num_perm=NUM_PERM)
+        if self._template is None:  # every MinHash has the same permutations: computed once, not per article
+            self._template = MinHash(num_perm=NUM_PERM)
+        minhash = MinHash(num_perm=NUM_PERM, hashfunc=_low_32_bits, permutations=self._template.permutations,
+                          scheme=self._template.scheme)
         if shingles:
-            minhash.update_batch([s.to_bytes(8, "little") for s in shingles])
+            minhash.update_batch(shingles)
         return minhash
 
     def _near_duplicate(self, article_id: str, shingles: frozenset[int], minhash) -> Verdict | None:
