@@ -63,6 +63,17 @@ def test_a_shared_quote_or_the_same_topic_is_not_a_copy():
     assert dedup.add("c", text(same_topic, OTHER[0])).independent
 
 
+def test_a_quote_running_on_over_paragraphs_does_not_hide_the_prose_after_it():
+    """News prints a quotation of several paragraphs with an opening mark on each and a closing mark on the
+    last only: the reporting between two quotations is no quotation, and a rewrite that reuses it is derived."""
+    running_quote = ('"We will not stand by while our neighbour is threatened, and we will say so to every partner '
+                     'who asks,')
+    dedup = Deduplicator()
+    dedup.add("wire", text(*WIRE))
+    rewrite = text(OTHER[0], running_quote, WIRE[1], WIRE[2], '"Nothing has changed," he said.', OTHER[1])
+    assert dedup.add("rewrite", rewrite).derived_from == "wire"
+
+
 def test_the_two_seeds_are_independent_reports():
     dedup = Deduplicator()
     for path in (DONGA_SEED, KOREAPRO_SEED):

@@ -47,7 +47,10 @@ MAX_POSTINGS = 50
 DEFAULT_WINDOW = 100_000
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
-_QUOTED = re.compile(r"[\"“«„](.+?)[\"”»“]", re.DOTALL)
+# A quotation ends at its closing mark or at the end of its paragraph: a quote that runs on over paragraphs
+# opens each one and closes only the last, and pairing marks across paragraphs would read the prose between
+# two quotations as quoted.
+_QUOTED = re.compile(r"[\"“«„]([^\n]+?)(?:[\"”»“]|$)", re.MULTILINE)
 
 
 @dataclass
