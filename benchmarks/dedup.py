@@ -107,6 +107,22 @@ def paragraph_sharers(feed, gold) -> dict[str, set[str]]:
     return sharers
 
 
+def window_memory(feed) -> float:
+    """What the dedup window holds per remembered article (KB, traced allocations): a window of 100,000 articles
+    must fit in memory beside the rest of the pipeline."""
+    import tracemalloc
+
+    dedup = Deduplicator()
+    dedup.add("warm-up", "one article first, so that the libraries' own allocations are not counted")
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    for doc_id, text in feed:
+        dedup.add(doc_id, text)
+    held = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    return round(held / 1024 / max(1, len(dedup)), 1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true")
@@ -144,6 +160,7 @@ def main() -> None:
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         figures[kind] = {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
     latencies.sort()
+    figures["window_kb_per_article"] = window_memory(feed)
     figures.update({
         "links_between_sources": sum(1 for k in predicted if "~" not in k),
         "articles_per_s": round(len(feed) / timer.seconds, 1),

@@ -74,6 +74,18 @@ def test_a_quote_running_on_over_paragraphs_does_not_hide_the_prose_after_it():
     assert dedup.add("rewrite", rewrite).derived_from == "wire"
 
 
+def test_the_window_forgets_the_oldest_and_still_finds_the_rest():
+    dedup = Deduplicator(window=2)
+    dedup.add("wire", text(*WIRE))
+    dedup.add("reprint", text(OTHER[0], *WIRE[1:3]))  # shares passages with the wire: indexed under both
+    dedup.add("other", text(*OTHER))  # the window is full: the wire is forgotten
+    assert len(dedup) == 2
+    assert dedup.add("rewrite", text(OTHER[2], WIRE[1], WIRE[2])).derived_from == "reprint"
+    fresh = ("Markets in Seoul barely moved on the news, and the won closed almost unchanged against the dollar "
+             "in thin trading ahead of the weekend.")
+    assert dedup.add("late copy", text(fresh, WIRE[3], WIRE[0])).independent  # only the forgotten wire had these
+
+
 def test_the_two_seeds_are_independent_reports():
     dedup = Deduplicator()
     for path in (DONGA_SEED, KOREAPRO_SEED):

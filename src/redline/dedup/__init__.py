@@ -43,6 +43,13 @@ MIN_DERIVED_WORDS = 30
 QUOTED_SHARE = 0.8
 # A passage shingle found in more earlier articles than this is boilerplate or a stock phrase: not indexed further.
 MAX_POSTINGS = 50
+# The index of earlier articles holds their winnowing fingerprints (Schleimer et al. 2003: the least shingle
+# hash of every WINNOW_WINDOW consecutive ones), about a third of their shingles. Two texts that share a run of
+# WINNOW_WINDOW shingles (12 words, MIN_PASSAGE_WORDS) share its fingerprint, so no passage the test counts is
+# missed. A source sharing at least CANDIDATE_FINGERPRINTS of them is compared shingle by shingle: 30 shared
+# words (MIN_DERIVED_WORDS) hold at least two fingerprints.
+WINNOW_WINDOW = MIN_PASSAGE_WORDS - PASSAGE_SHINGLE + 1
+CANDIDATE_FINGERPRINTS = 2
 # Earlier articles kept for comparison (oldest forgotten first): a news window, not the whole archive.
 DEFAULT_WINDOW = 100_000
 
@@ -106,21 +113,25 @@ def _word_hashes(words: list[str]) -> np.ndarray:
     return np.fromiter((_word_hash(w) for w in words), dtype=np.uint64, count=len(words))
 
 
-def _shingles(hashes: np.ndarray, size: int) -> list[int]:
-    """A hash of each run of `size` words, rolled from the words' hashes (hashing every run's text anew was
-    half of the stage's time)."""
-    count = len(hashes) - size + 1
-    if count <= 0:
-        return []
+def _shingles(hashes: np.ndarray, size: int) -> np.ndarray:
+    """A hash of each run of `size` words, in text order, rolled from the words' hashes (hashing every run's
+    text anew was half of the stage's time)."""
+    count = max(0, len(hashes) - size + 1)
     rolled = np.zeros(count, dtype=np.uint64)
-    for offset in range(size):  # arithmetic modulo 2**64, as uint64 wraps
+    for offset in range(size if count else 0):  # arithmetic modulo 2**64, as uint64 wraps
         rolled = rolled * _SHINGLE_BASE + hashes[offset:offset + count]
-    return rolled.tolist()
+    return rolled
+
+
+def _fingerprints(shingles: np.ndarray) -> list[int]:
+    if len(shingles) <= WINNOW_WINDOW:
+        return np.unique(shingles).tolist()
+    return np.unique(np.lib.stride_tricks.sliding_window_view(shingles, WINNOW_WINDOW).min(axis=1)).tolist()
 
 
 def word_shingles(text: str, size: int = NEAR_DUP_SHINGLE) -> set[int]:
     """The hashes of a text's runs of `size` words, as the near-duplicate test compares them."""
-    return set(_shingles(_word_hashes(_tokens(text).words), size))
+    return set(_shingles(_word_hashes(_tokens(text).words), size).tolist())
 
 
 def _low_32_bits(shingle: int) -> int:
@@ -130,10 +141,12 @@ def _low_32_bits(shingle: int) -> int:
 
 @dataclass
 class _Seen:
+    """What the window keeps of an earlier article. Arrays, not the words: the window holds up to 100,000
+    articles (kept as Python lists and sets, one took about 160 KB; now about 8)."""
     key: str  # hash of the normalised text
-    tokens: _Tokens
-    dup_shingles: frozenset[int]
-    passage_shingles: list[int]
+    spans: np.ndarray  # (words, 2) int32: character offsets of each word
+    dup_shingles: np.ndarray  # uint64, sorted and unique
+    passage_shingles: np.ndarray  # uint64, in text order
 
 
 class Deduplicator:
@@ -146,8 +159,13 @@ class Deduplicator:
         self._exact: dict[str, str] = {}
         self._seen: OrderedDict[str, _Seen] = OrderedDict()
         self._lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-        self._postings: dict[int, list[str]] = {}
+        # fingerprint -> the earlier article holding it, or a list of them when more than one does
+        self._postings: dict[int, str | list[str]] = {}
         self._template = None
+
+    def __len__(self) -> int:
+        """How many earlier articles the window holds."""
+        return len(self._seen)
 
     def add(self, article_id: str, text: str) -> Verdict:
         key = hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
@@ -155,7 +173,7 @@ class Deduplicator:
             return Verdict(id=article_id, duplicate_of=self._exact[key], similarity=1.0)
         tokens = _tokens(text)
         hashes = _word_hashes(tokens.words)
-        dup_shingles = frozenset(_shingles(hashes, NEAR_DUP_SHINGLE))
+        dup_shingles = np.unique(_shingles(hashes, NEAR_DUP_SHINGLE))
         minhash = self._minhash(dup_shingles)
         verdict = self._near_duplicate(article_id, dup_shingles, minhash)
         passage_shingles = _shingles(hashes, PASSAGE_SHINGLE)
@@ -167,29 +185,29 @@ class Deduplicator:
 
     # --- near-duplicates ---------------------------------------------------------------------------------------
 
-    def _minhash(self, shingles: frozenset[int]):
+    def _minhash(self, shingles: np.ndarray):
         from datasketch import MinHash
 
         if self._template is None:  # every MinHash has the same permutations: computed once, not per article
             self._template = MinHash(num_perm=NUM_PERM)
         minhash = MinHash(num_perm=NUM_PERM, hashfunc=_low_32_bits, permutations=self._template.permutations,
                           scheme=self._template.scheme)
-        if shingles:
-            minhash.update_batch(shingles)
+        if len(shingles):
+            minhash.update_batch(shingles.tolist())
         return minhash
 
-    def _near_duplicate(self, article_id: str, shingles: frozenset[int], minhash) -> Verdict | None:
-        if not shingles:
+    def _near_duplicate(self, article_id: str, shingles: np.ndarray, minhash) -> Verdict | None:
+        if not len(shingles):
             return None
         best: tuple[float, str] | None = None
         for candidate in self._lsh.query(minhash):
             seen = self._seen.get(candidate)
-            if seen is None or not seen.dup_shingles:
+            if seen is None or not len(seen.dup_shingles):
                 continue
             small, large = sorted((len(shingles), len(seen.dup_shingles)))
             if small / large < NEAR_DUP_MIN_LENGTH_RATIO:
                 continue
-            containment = len(shingles & seen.dup_shingles) / small
+            containment = len(np.intersect1d(shingles, seen.dup_shingles, assume_unique=True)) / small
             if containment >= NEAR_DUP_CONTAINMENT and (best is None or containment > best[0]):
                 best = (containment, candidate)
         if best is None:
@@ -198,24 +216,26 @@ class Deduplicator:
 
     # --- derived copies ----------------------------------------------------------------------------------------
 
-    def _derived(self, article_id: str, tokens: _Tokens, shingles: list[int]) -> Verdict:
+    def _derived(self, article_id: str, tokens: _Tokens, shingles: np.ndarray) -> Verdict:
         hits: Counter[str] = Counter()
-        for shingle in set(shingles):
-            for earlier in self._postings.get(shingle, ()):
+        for fingerprint in _fingerprints(shingles):
+            earlier = self._postings.get(fingerprint)
+            if isinstance(earlier, str):
                 hits[earlier] += 1
-        needed = MIN_DERIVED_WORDS - PASSAGE_SHINGLE + 1
+            elif earlier:
+                hits.update(earlier)
+        shingle_list = shingles.tolist()
         for candidate, count in hits.most_common(5):
-            if count < needed:
+            if count < CANDIDATE_FINGERPRINTS:
                 break
             seen = self._seen.get(candidate)
             if seen is None:
                 continue
-            passages = _shared_passages(tokens, shingles, seen)
+            passages = _shared_passages(tokens, shingle_list, seen)
             shared_words = sum(p.words for p in passages)
             if shared_words >= MIN_DERIVED_WORDS:
                 share = round(shared_words / max(1, len(tokens.words)), 4)
-                length_ratio = min(len(tokens.words), len(seen.tokens.words)) / max(len(tokens.words),
-                                                                                   len(seen.tokens.words), 1)
+                length_ratio = min(len(tokens.words), len(seen.spans)) / max(len(tokens.words), len(seen.spans), 1)
                 if share >= NEAR_DUP_CONTAINMENT and length_ratio >= NEAR_DUP_MIN_LENGTH_RATIO:
                     return Verdict(id=article_id, duplicate_of=candidate, similarity=share, passages=passages)
                 return Verdict(id=article_id, derived_from=candidate, similarity=share, passages=passages)
@@ -223,33 +243,40 @@ class Deduplicator:
 
     def _remember(self, article_id, key, tokens, dup_shingles, passage_shingles, minhash) -> None:
         self._exact[key] = article_id
-        self._seen[article_id] = _Seen(key, tokens, dup_shingles, passage_shingles)
-        if dup_shingles:
+        spans = np.array(tokens.spans, dtype=np.int32).reshape(-1, 2)
+        self._seen[article_id] = _Seen(key, spans, dup_shingles, passage_shingles)
+        if len(dup_shingles):
             self._lsh.insert(article_id, minhash)
-        for shingle in set(passage_shingles):
-            postings = self._postings.setdefault(shingle, [])
-            if len(postings) < MAX_POSTINGS:
-                postings.append(article_id)
+        for fingerprint in _fingerprints(passage_shingles):
+            earlier = self._postings.get(fingerprint)
+            if earlier is None:
+                self._postings[fingerprint] = article_id  # most fingerprints are one article's: no list for them
+            elif isinstance(earlier, str):
+                self._postings[fingerprint] = [earlier, article_id]
+            elif len(earlier) < MAX_POSTINGS:
+                earlier.append(article_id)
         while len(self._seen) > self.window:
             self._forget(next(iter(self._seen)))
 
     def _forget(self, article_id: str) -> None:
         seen = self._seen.pop(article_id)
-        if seen.dup_shingles:
+        if len(seen.dup_shingles):
             self._lsh.remove(article_id)
-        for shingle in set(seen.passage_shingles):
-            postings = self._postings.get(shingle)
-            if postings and article_id in postings:
-                postings.remove(article_id)
-                if not postings:
-                    del self._postings[shingle]
+        for fingerprint in _fingerprints(seen.passage_shingles):
+            earlier = self._postings.get(fingerprint)
+            if earlier == article_id:
+                del self._postings[fingerprint]
+            elif isinstance(earlier, list) and article_id in earlier:
+                earlier.remove(article_id)
+                if len(earlier) == 1:
+                    self._postings[fingerprint] = earlier[0]
         self._exact.pop(seen.key, None)
 
 
 def _shared_passages(tokens: _Tokens, shingles: list[int], source: _Seen) -> list[Passage]:
     """Maximal runs of consecutive shingles found in the source, as passages of at least MIN_PASSAGE_WORDS."""
     source_at: dict[int, int] = {}
-    for position, shingle in enumerate(source.passage_shingles):
+    for position, shingle in enumerate(source.passage_shingles.tolist()):
         source_at.setdefault(shingle, position)
     passages: list[Passage] = []
     index = 0
@@ -264,10 +291,10 @@ def _shared_passages(tokens: _Tokens, shingles: list[int], source: _Seen) -> lis
         words = last_word - first_word + 1
         quoted_share = float(tokens.quoted[first_word:last_word + 1].mean()) if words else 0.0
         if words >= MIN_PASSAGE_WORDS and quoted_share < QUOTED_SHARE:
-            source_end_word = min(len(source.tokens.spans) - 1, source_start + words - 1)
+            source_end_word = min(len(source.spans) - 1, source_start + words - 1)
             passages.append(Passage(
                 start=tokens.spans[first_word][0], end=tokens.spans[last_word][1],
-                source_start=source.tokens.spans[source_start][0], source_end=source.tokens.spans[source_end_word][1],
+                source_start=int(source.spans[source_start, 0]), source_end=int(source.spans[source_end_word, 1]),
                 words=words,
             ))
         index += 1
