@@ -153,3 +153,22 @@ def test_a_reports_vector_leans_toward_its_lede():
 
 def _day(offset: int) -> datetime:
     return datetime(2024, 10, 1, 9, tzinfo=timezone.utc) + timedelta(days=offset)
+
+
+def test_the_index_of_meaning_finds_the_nearest_stories_as_they_move():
+    import numpy as np
+
+    from redline.stories.nearest import MeaningIndex
+
+    rng = np.random.default_rng(7)
+    vectors = rng.standard_normal((200, 384)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    index = MeaningIndex()
+    rows = [index.add(v) for v in vectors]  # grows past its first 64 rows
+    assert rows == list(range(200))
+    near_17 = vectors[17] + 0.3 * vectors[90]
+    assert index.nearest(near_17 / np.linalg.norm(near_17), 2) == [17, 90]
+    index.put(17, vectors[5])  # a story's centroid moved: the row follows it
+    assert index.nearest(vectors[5], 2) in ([5, 17], [17, 5])
+    index.clear(17)
+    assert index.nearest(vectors[5], 1) == [5]

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from redline.stories.features import Features, features_of
+from redline.stories.nearest import MeaningIndex
 
 __all__ = ["StoryTracker", "Story", "Assignment", "Features", "features_of"]
 
@@ -59,7 +60,7 @@ class Story:
     first_seen: datetime | None = None
     last_seen: datetime | None = None
     merged_into: str | None = None
-    slot: int = -1  # row in the tracker's embedding matrix
+    slot: int = -1  # row in the tracker's index of meaning
     norm_cache: tuple[int, int, float] = (-1, -1, 0.0)  # (size, IDF epoch, TF-IDF norm)
 
     @property
@@ -100,8 +101,8 @@ class StoryTracker:
         self._docs = 0
         self._df: Counter = Counter()
         self._postings: dict[str, set[str]] = {}
-        self._matrix = np.zeros((0, 0), dtype=np.float32)
-        self._slots: list[str | None] = []
+        self._meaning = MeaningIndex()
+        self._slots: list[str | None] = []  # row of the index of meaning -> story
 
     # --- the entry point ---------------------------------------------------------------------------------------
 
@@ -219,9 +220,8 @@ class StoryTracker:
         return rare_terms + ["#" + n for n in rare_named]
 
     def _nearest(self, embedding: np.ndarray) -> set[str]:
-        sims = self._matrix[: len(self._slots)] @ embedding
-        top = np.argpartition(-sims, min(NEAREST_BY_MEANING, len(sims) - 1))[:NEAREST_BY_MEANING]
-        return {self._slots[i] for i in top if self._slots[i] is not None}
+        return {self._slots[i] for i in self._meaning.nearest(embedding, NEAREST_BY_MEANING)
+                if self._slots[i] is not None}
 
     def _live(self, story: Story, published: datetime | None) -> bool:
         """Whether the story is open to a report published then: within the live window of the story's span.
@@ -266,14 +266,10 @@ class StoryTracker:
     def _place(self, story: Story) -> None:
         vector = story.embedding_sum / (np.linalg.norm(story.embedding_sum) or 1.0)
         if story.slot < 0:
-            if len(self._slots) == len(self._matrix):
-                grown = np.zeros((max(64, 2 * len(self._matrix)), vector.shape[0]), dtype=np.float32)
-                if len(self._matrix):
-                    grown[: len(self._matrix)] = self._matrix
-                self._matrix = grown
-            story.slot = len(self._slots)
+            story.slot = self._meaning.add(vector)
             self._slots.append(story.id)
-        self._matrix[story.slot] = vector
+        else:
+            self._meaning.put(story.slot, vector)
 
     def _merge_with(self, story: Story, others: list[Story], features: Features) -> list[tuple[str, str]]:
         merged = []
@@ -301,7 +297,7 @@ class StoryTracker:
             self._place(large)
         if small.slot >= 0:
             self._slots[small.slot] = None
-            self._matrix[small.slot] = 0
+            self._meaning.clear(small.slot)
         for when in (small.first_seen, small.last_seen):
             if when:
                 large.first_seen = min(filter(None, [large.first_seen, when]))
