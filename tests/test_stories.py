@@ -122,6 +122,21 @@ def test_stories_input_json_contract(tmp_path):
     assert not list(tmp_path.glob("*.db"))
 
 
+def test_stories_input_reports_each_bad_line_and_goes_on(tmp_path):
+    lines = [json.dumps({"id": "a", "text": QUAKE_A[0]}), "{not json", json.dumps({"id": "b", "title": "no text"}),
+             json.dumps({"id": 7, "text": QUAKE_A[1]}), json.dumps({"id": "a", "text": QUAKE_B[0]}), "",
+             json.dumps({"id": "q", "text": QUAKE_B[1]})]
+    path = tmp_path / "articles.jsonl"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    result = redline("stories", "--input", path, "--json", "--no-embeddings", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["a", None, "b", "7", "a", "q"]
+    assert [o.get("error", "")[:7] for o in out] == ["", "line 2:", "line 3:", "", "line 5:", ""]
+    assert "already on line 1" in out[4]["error"] and out[4]["story"] is None
+    assert out[0]["story"] == out[3]["story"] != out[5]["story"]
+
+
 def test_unique_facts_leave_out_what_others_also_say():
     a = Article(id="1", text="Seoul held an emergency national security meeting on Tuesday. The government also "
                 "plans to send a monitoring team to Kyiv next month.", paragraphs=[], outlet="A")

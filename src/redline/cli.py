@@ -235,26 +235,69 @@ def stories_cli(
 
 
 def _group_file(path: Path, embeddings: bool) -> None:
-    """The `stories --input --json` contract: {"id", "story", "duplicate_of", "derived_from"} per input line."""
-    from redline.clean.meta import parse_date
-    from redline.records import Article
+    """The `stories --input --json` contract: {"id", "story", "duplicate_of", "derived_from"} per input line, in
+    order; a line that cannot be read gets the same fields, empty, and an "error", and the others go on."""
     from redline.stories.grouping import Grouper
 
     try:
-        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        _fail(RedlineError(f"{path}: cannot read JSONL ({exc})"))
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        _fail(RedlineError(f"{path}: cannot read ({exc})"))
+    rows = _story_inputs(lines)
+    articles = [row["article"] for row in rows if "article" in row]
     grouper = Grouper(use_embeddings=embeddings)
-    for number, row in enumerate(rows, start=1):
-        if not isinstance(row, dict) or not isinstance(row.get("text"), str) or "id" not in row:
-            _fail(RedlineError(f"{path}:{number}: each line needs an \"id\" and a \"text\""))
-    articles = [Article(id=str(r["id"]), text=r["text"], paragraphs=r["text"].split("\n\n"), title=r.get("title"),
-                        outlet=r.get("outlet"), published=parse_date(r.get("published"))) for r in rows]
-    grouper.process(articles)
-    for article in articles:
-        row = {"id": article.id, "story": grouper.tracker.story_for(article.id),
-               "duplicate_of": article.duplicate_of, "derived_from": article.derived_from}
-        sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+    columns = [TextColumn("[bold]stories"), BarColumn(), MofNCompleteColumn(), TextColumn("articles"),
+               TimeElapsedColumn()]
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
+        task = progress.add_task("stories", total=len(articles))
+        for start in range(0, len(articles), GROUP_BATCH):
+            grouper.process(articles[start:start + GROUP_BATCH])
+            progress.advance(task, len(articles[start:start + GROUP_BATCH]))
+    # Printed once all are placed: a later merge can move an earlier article's story.
+    for row in rows:
+        article = row.get("article")
+        result = {"id": row["id"], "story": None, "duplicate_of": None, "derived_from": None}
+        if article is None:
+            result["error"] = row["error"]
+        else:
+            result.update(story=grouper.tracker.story_for(article.id), duplicate_of=article.duplicate_of,
+                          derived_from=article.derived_from)
+        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+
+
+# Articles embedded and placed per step of `stories --input` (the progress bar moves by this much).
+GROUP_BATCH = 256
+
+
+def _story_inputs(lines: list[str]) -> list[dict]:
+    """Each non-blank line as {"id", "article"} or, when it cannot be read, {"id", "error"}."""
+    from redline.clean.meta import parse_date
+    from redline.records import Article
+
+    rows, first_line_of = [], {}
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            rows.append({"id": None, "error": f"line {number}: not valid JSON ({exc.msg})"})
+            continue
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str) or record.get("id") is None:
+            found_id = record.get("id") if isinstance(record, dict) else None
+            rows.append({"id": None if found_id is None else str(found_id), "error": f"line {number}: a record needs an \"id\" and a \"text\" string"})
+            continue
+        article_id = str(record["id"])
+        if article_id in first_line_of:
+            rows.append({"id": article_id, "error": f"line {number}: id {article_id!r} is already on line "
+                                                       f"{first_line_of[article_id]}"})
+            continue
+        first_line_of[article_id] = number
+        text = record["text"]
+        article = Article(id=article_id, text=text, paragraphs=text.split("\n\n"), title=record.get("title"),
+                          outlet=record.get("outlet"), published=parse_date(record.get("published")))
+        rows.append({"id": article_id, "article": article})
+    return rows
 
 
 def _outlets(members) -> dict[str, bool]:
