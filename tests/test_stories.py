@@ -69,6 +69,30 @@ def test_candidates_are_found_by_words_some_story_has_used():
     assert again.story_id == first.story_id != other.story_id and not again.new_story
 
 
+def test_stories_no_report_can_join_any_more_are_forgotten_with_what_merged_into_them():
+    """A collector runs for months with one tracker: stories closed long ago leave its memory."""
+    import numpy as np
+
+    tracker = StoryTracker(use_embeddings=True, merge_threshold=0.3, live_window=timedelta(days=7))
+    unit = np.eye(384, dtype=np.float32)
+    tracker.add("x", features_of("Pohang earthquake injures 23 people in schools", published=_day(0),
+                                 embedding=unit[0]))
+    tracker.add("y", features_of("Rescue teams search schools after deadly flood in Daegu", published=_day(0),
+                                 embedding=unit[1]))
+    bridge = "Pohang earthquake injures 23 people in schools as rescue teams search schools after deadly flood in Daegu"
+    merged = tracker.add("z", features_of(bridge, published=_day(1), embedding=unit[0])).merged
+    assert len(merged) == 1
+    recent = tracker.add("q", features_of(QUAKE_B[0], published=_day(20), embedding=unit[2])).story_id
+    gone = tracker.forget_closed()  # the cutoff is two windows before day 20
+    assert sorted(gone) == sorted(merged[0])
+    assert list(tracker.stories) == [recent] and list(tracker.story_of) == ["q"]
+    assert not any(set(gone) & ids for ids in tracker._postings.values())
+    # The forgotten story's row of the index of meaning goes to the next new story; the rest works as before.
+    later = tracker.add("w", features_of(QUAKE_A[0], published=_day(21), embedding=unit[3])).story_id
+    assert later != recent and sorted(tracker._slots) == sorted([later, recent])  # two rows ever made: both reused
+    assert tracker.add("v", features_of(QUAKE_B[1], published=_day(21), embedding=unit[2])).story_id == recent
+
+
 def test_stories_that_turn_out_to_be_one_are_merged_and_the_merge_recorded():
     tracker = StoryTracker(use_embeddings=False, merge_threshold=0.3)
     tracker.add("x", features_of("Pohang earthquake injures 23 people in schools"))
@@ -187,3 +211,4 @@ def test_the_index_of_meaning_finds_the_nearest_stories_as_they_move():
     assert index.nearest(vectors[5], 2) in ([5, 17], [17, 5])
     index.clear(17)
     assert index.nearest(vectors[5], 1) == [5]
+    assert index.add(vectors[17]) == 17 and index.nearest(vectors[17], 1) == [17]  # a cleared row is used again

@@ -41,6 +41,11 @@ NAMED_GATE_SHARE = 0.15
 MERGE_THRESHOLD = 0.6
 # A story that has had no report for this long is closed: a new report starts a new story.
 LIVE_WINDOW = timedelta(days=7)
+# A story whose last report is this many windows older than the newest report can never be joined again: it is
+# dropped from the tracker's memory (checked every FORGET_EVERY articles), so that a collector running for months
+# does not grow without end. Twice the window: reports arrive somewhat out of order.
+FORGET_AFTER_WINDOWS = 2
+FORGET_EVERY = 1000
 # A story's TF-IDF norm is computed again when this many articles have arrived since (IDF drifts slowly).
 IDF_EPOCH = 500
 # Candidate stories: those sharing the article's rarest terms and names, and the nearest by meaning.
@@ -103,10 +108,15 @@ class StoryTracker:
         self._postings: dict[str, set[str]] = {}
         self._meaning = MeaningIndex()
         self._slots: list[str | None] = []  # row of the index of meaning -> story
+        self._newest: datetime | None = None  # the latest publication date seen
+        self._since_sweep = 0
 
     # --- the entry point ---------------------------------------------------------------------------------------
 
     def add(self, article_id: str, features: Features) -> Assignment:
+        self._since_sweep += 1
+        if self._since_sweep >= FORGET_EVERY:
+            self.forget_closed()
         self._count(features)
         probe = self._probe(features)
         scored = sorted(((self.score(features, story, probe), story.id) for story in self._candidates(features)),
@@ -253,6 +263,7 @@ class StoryTracker:
         if features.published:
             story.first_seen = min(filter(None, [story.first_seen, features.published]))
             story.last_seen = max(filter(None, [story.last_seen, features.published]))
+            self._newest = max(filter(None, [self._newest, features.published]))
         if not story.title and features.title:
             story.title = features.title
         if features.embedding is not None:
@@ -267,7 +278,10 @@ class StoryTracker:
         vector = story.embedding_sum / (np.linalg.norm(story.embedding_sum) or 1.0)
         if story.slot < 0:
             story.slot = self._meaning.add(vector)
-            self._slots.append(story.id)
+            if story.slot == len(self._slots):
+                self._slots.append(story.id)
+            else:  # a row freed by a merged or forgotten story
+                self._slots[story.slot] = story.id
         else:
             self._meaning.put(story.slot, vector)
 
@@ -298,6 +312,7 @@ class StoryTracker:
         if small.slot >= 0:
             self._slots[small.slot] = None
             self._meaning.clear(small.slot)
+            small.slot = -1
         for when in (small.first_seen, small.last_seen):
             if when:
                 large.first_seen = min(filter(None, [large.first_seen, when]))
@@ -305,6 +320,35 @@ class StoryTracker:
         small.merged_into = large.id
         for article_id in small.articles:
             self.story_of[article_id] = large.id
+
+    def forget_closed(self) -> list[str]:
+        """Drop the stories no report can join any more (see FORGET_AFTER_WINDOWS), with the stories merged into
+        them and their articles; returns their ids. Their rows in the store are kept: this is memory only."""
+        self._since_sweep = 0
+        if self._newest is None:
+            return []
+        cutoff = self._newest - FORGET_AFTER_WINDOWS * self.live_window
+        closed = {s.id for s in self.stories.values()
+                  if not s.merged_into and s.last_seen is not None and s.last_seen < cutoff}
+        if not closed:
+            return []
+        gone = [story_id for story_id in self.stories if self._resolve(story_id) in closed]
+        for story_id in closed:
+            story = self.stories[story_id]
+            for key in [*story.terms, *("#" + n for n in story.named)]:
+                postings = self._postings.get(key)
+                if postings is not None:
+                    postings.difference_update(gone)
+                    if not postings:
+                        del self._postings[key]
+            for article_id in story.articles:  # a merged story's articles are among them
+                self.story_of.pop(article_id, None)
+        for story_id in gone:
+            story = self.stories.pop(story_id)
+            if story.slot >= 0:
+                self._slots[story.slot] = None
+                self._meaning.clear(story.slot)
+        return gone
 
     def _resolve(self, story_id: str) -> str:
         while self.stories[story_id].merged_into:

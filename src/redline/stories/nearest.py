@@ -15,10 +15,15 @@ import numpy as np
 class MeaningIndex:
     def __init__(self):
         self._rows = None  # torch.float16 (capacity, dims), made on the first row
-        self.used = 0  # rows handed out so far (a cleared row stays used, as zeros)
+        self.used = 0  # rows handed out so far: the search reads these
+        self._free: list[int] = []  # cleared rows (zeros), handed out again before new ones
 
     def add(self, vector: np.ndarray) -> int:
-        """A new row holding `vector`; returns its number."""
+        """A row holding `vector` (a cleared one if any, else a new one); returns its number."""
+        if self._free:
+            row = self._free.pop()
+            self.put(row, vector)
+            return row
         import torch
 
         capacity = 0 if self._rows is None else len(self._rows)
@@ -38,6 +43,7 @@ class MeaningIndex:
 
     def clear(self, row: int) -> None:
         self._rows[row] = 0
+        self._free.append(row)
 
     def nearest(self, vector: np.ndarray, count: int) -> list[int]:
         """The rows most like `vector` (unit vectors: the largest dot products), best first."""
