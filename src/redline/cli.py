@@ -251,8 +251,9 @@ def _group_file(path: Path, embeddings: bool) -> None:
     with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("stories", total=len(articles))
         for start in range(0, len(articles), GROUP_BATCH):
-            grouper.process(articles[start:start + GROUP_BATCH])
-            progress.advance(task, len(articles[start:start + GROUP_BATCH]))
+            step = articles[start:start + GROUP_BATCH]
+            grouper.process(step)
+            progress.advance(task, len(step))
     # Printed once all are placed: a later merge can move an earlier article's story.
     for row in rows:
         article = row.get("article")
@@ -285,7 +286,8 @@ def _story_inputs(lines: list[str]) -> list[dict]:
             continue
         if not isinstance(record, dict) or not isinstance(record.get("text"), str) or record.get("id") is None:
             found_id = record.get("id") if isinstance(record, dict) else None
-            rows.append({"id": None if found_id is None else str(found_id), "error": f"line {number}: a record needs an \"id\" and a \"text\" string"})
+            problem = f"line {number}: a record needs an \"id\" and a \"text\" string"
+            rows.append({"id": None if found_id is None else str(found_id), "error": problem})
             continue
         article_id = str(record["id"])
         if article_id in first_line_of:
