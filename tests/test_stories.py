@@ -89,7 +89,7 @@ def test_stories_no_report_can_join_any_more_are_forgotten_with_what_merged_into
     assert not any(set(gone) & ids for ids in tracker._postings.values())
     # The forgotten story's row of the index of meaning goes to the next new story; the rest works as before.
     later = tracker.add("w", features_of(QUAKE_A[0], published=_day(21), embedding=unit[3])).story_id
-    assert later != recent and sorted(tracker._slots) == sorted([later, recent])  # two rows ever made: both reused
+    assert later != recent and sorted(tracker._meaning._labels) == sorted([later, recent])  # two rows made: reused
     assert tracker.add("v", features_of(QUAKE_B[1], published=_day(21), embedding=unit[2])).story_id == recent
 
 
@@ -203,12 +203,12 @@ def test_the_index_of_meaning_finds_the_nearest_stories_as_they_move():
     vectors = rng.standard_normal((200, 384)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     index = MeaningIndex()
-    rows = [index.add(v) for v in vectors]  # grows past its first 64 rows
+    rows = [index.add(f"s{n}", v) for n, v in enumerate(vectors)]  # grows past its first 64 rows
     assert rows == list(range(200))
     near_17 = vectors[17] + 0.3 * vectors[90]
-    assert index.nearest(near_17 / np.linalg.norm(near_17), 2) == [17, 90]
+    assert index.nearest(near_17 / np.linalg.norm(near_17), 2) == ["s17", "s90"]
     index.put(17, vectors[5])  # a story's centroid moved: the row follows it
-    assert index.nearest(vectors[5], 2) in ([5, 17], [17, 5])
+    assert index.nearest(vectors[5], 2) in (["s5", "s17"], ["s17", "s5"])
     index.clear(17)
-    assert index.nearest(vectors[5], 1) == [5]
-    assert index.add(vectors[17]) == 17 and index.nearest(vectors[17], 1) == [17]  # a cleared row is used again
+    assert index.nearest(vectors[5], 1) == ["s5"]
+    assert index.add("t", vectors[17]) == 17 and index.nearest(vectors[17], 1) == ["t"]  # a cleared row is used again

@@ -106,8 +106,7 @@ class StoryTracker:
         self._docs = 0
         self._df: Counter = Counter()
         self._postings: dict[str, set[str]] = {}
-        self._meaning = MeaningIndex()
-        self._slots: list[str | None] = []  # row of the index of meaning -> story
+        self._meaning = MeaningIndex()  # each live story's centroid, as a row labelled with its id
         self._newest: datetime | None = None  # the latest publication date seen
         self._since_sweep = 0
 
@@ -203,35 +202,29 @@ class StoryTracker:
     # --- candidates --------------------------------------------------------------------------------------------
 
     def _candidates(self, features: Features) -> list[Story]:
-        keys = self._search_keys(features)
+        keys = self._keys(features, filed_only=True)
         hits: Counter = Counter()
         for key in keys:
             for story_id in self._postings.get(key, ()):
                 hits[story_id] += 1
         # ties broken by story id, not by the order sets happen to iterate in: the same stream, the same stories
         chosen = {story_id for story_id, _ in heapq.nlargest(MAX_CANDIDATES, hits.items(), key=lambda h: (h[1], h[0]))}
-        if self.use_embeddings and features.embedding is not None and self._slots:
-            chosen |= self._nearest(features.embedding)
+        if self.use_embeddings and features.embedding is not None:
+            chosen |= set(self._meaning.nearest(features.embedding, NEAREST_BY_MEANING))
         stories = (self.stories[self._resolve(s)] for s in chosen)
         return [s for s in {s.id: s for s in stories}.values() if self._live(s, features.published)]
 
-    def _search_keys(self, features: Features) -> list[str]:
-        """The article's rarest terms and names that some story is filed under. Its own rarest words are mostly
-        words no earlier report used: searching by them alone finds nothing."""
-        postings = self._postings
-        terms = sorted((t for t in features.terms if t in postings), key=self.idf, reverse=True)[:CANDIDATE_TERMS]
-        named = sorted((n for n in features.named if "#" + n in postings), key=lambda n: (self.idf("#" + n), n),
-                       reverse=True)[:CANDIDATE_TERMS]
-        return terms + ["#" + n for n in named]
-
-    def _keys(self, features: Features) -> list[str]:
-        rare_terms = sorted(features.terms, key=self.idf, reverse=True)[:CANDIDATE_TERMS]
-        rare_named = sorted(features.named, key=lambda n: (self.idf("#" + n), n), reverse=True)[:CANDIDATE_TERMS]
+    def _keys(self, features: Features, filed_only: bool = False) -> list[str]:
+        """The article's rarest terms and names ("#name"): what its story is filed under. `filed_only`: the
+        rarest that some story is filed under already, to search by. Its own rarest words are mostly words no
+        earlier report used: searching by them alone finds nothing."""
+        terms, named = features.terms, features.named
+        if filed_only:
+            terms = [t for t in terms if t in self._postings]
+            named = [n for n in named if "#" + n in self._postings]
+        rare_terms = sorted(terms, key=self.idf, reverse=True)[:CANDIDATE_TERMS]
+        rare_named = sorted(named, key=lambda n: (self.idf("#" + n), n), reverse=True)[:CANDIDATE_TERMS]
         return rare_terms + ["#" + n for n in rare_named]
-
-    def _nearest(self, embedding: np.ndarray) -> set[str]:
-        return {self._slots[i] for i in self._meaning.nearest(embedding, NEAREST_BY_MEANING)
-                if self._slots[i] is not None}
 
     def _live(self, story: Story, published: datetime | None) -> bool:
         """Whether the story is open to a report published then: within the live window of the story's span.
@@ -277,11 +270,7 @@ class StoryTracker:
     def _place(self, story: Story) -> None:
         vector = story.embedding_sum / (np.linalg.norm(story.embedding_sum) or 1.0)
         if story.slot < 0:
-            story.slot = self._meaning.add(vector)
-            if story.slot == len(self._slots):
-                self._slots.append(story.id)
-            else:  # a row freed by a merged or forgotten story
-                self._slots[story.slot] = story.id
+            story.slot = self._meaning.add(story.id, vector)
         else:
             self._meaning.put(story.slot, vector)
 
@@ -310,7 +299,6 @@ class StoryTracker:
                 else large.embedding_sum + small.embedding_sum
             self._place(large)
         if small.slot >= 0:
-            self._slots[small.slot] = None
             self._meaning.clear(small.slot)
             small.slot = -1
         for when in (small.first_seen, small.last_seen):
@@ -346,7 +334,6 @@ class StoryTracker:
         for story_id in gone:
             story = self.stories.pop(story_id)
             if story.slot >= 0:
-                self._slots[story.slot] = None
                 self._meaning.clear(story.slot)
         return gone
 

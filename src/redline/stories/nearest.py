@@ -15,26 +15,30 @@ import numpy as np
 class MeaningIndex:
     def __init__(self):
         self._rows = None  # torch.float16 (capacity, dims), made on the first row
-        self.used = 0  # rows handed out so far: the search reads these
+        self._labels: list[str | None] = []  # each row handed out so far: what it holds (None once cleared)
         self._free: list[int] = []  # cleared rows (zeros), handed out again before new ones
 
-    def add(self, vector: np.ndarray) -> int:
-        """A row holding `vector` (a cleared one if any, else a new one); returns its number."""
+    def add(self, label: str, vector: np.ndarray) -> int:
+        """A row holding `vector` for `label` (a cleared one if any, else a new one); returns its number."""
         if self._free:
             row = self._free.pop()
-            self.put(row, vector)
-            return row
+            self._labels[row] = label
+        else:
+            row = self._new_row(vector.shape[0])
+            self._labels.append(label)
+        self.put(row, vector)
+        return row
+
+    def _new_row(self, dims: int) -> int:
         import torch
 
-        capacity = 0 if self._rows is None else len(self._rows)
-        if self.used == capacity:
-            grown = torch.zeros((max(64, 2 * capacity), vector.shape[0]), dtype=torch.float16)
-            if self.used:
-                grown[: self.used] = self._rows[: self.used]
+        used = len(self._labels)
+        if self._rows is None or used == len(self._rows):
+            grown = torch.zeros((max(64, 2 * used), dims), dtype=torch.float16)
+            if used:
+                grown[:used] = self._rows[:used]
             self._rows = grown
-        self.used += 1
-        self.put(self.used - 1, vector)
-        return self.used - 1
+        return used
 
     def put(self, row: int, vector: np.ndarray) -> None:
         import torch
@@ -43,15 +47,18 @@ class MeaningIndex:
 
     def clear(self, row: int) -> None:
         self._rows[row] = 0
+        self._labels[row] = None
         self._free.append(row)
 
-    def nearest(self, vector: np.ndarray, count: int) -> list[int]:
-        """The rows most like `vector` (unit vectors: the largest dot products), best first."""
-        if not self.used:
+    def nearest(self, vector: np.ndarray, count: int) -> list[str]:
+        """The labels of the `count` rows most like `vector` (unit vectors: the largest dot products), best first;
+        cleared rows among them are left out."""
+        used = len(self._labels)
+        if not used:
             return []
         import torch
 
         query = torch.from_numpy(np.asarray(vector, dtype=np.float32)).to(torch.float16)
         with torch.inference_mode():
-            sims = self._rows[: self.used] @ query
-            return torch.topk(sims, min(count, self.used)).indices.tolist()
+            rows = torch.topk(self._rows[:used] @ query, min(count, used)).indices.tolist()
+        return [self._labels[row] for row in rows if self._labels[row] is not None]
