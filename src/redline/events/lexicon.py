@@ -64,8 +64,12 @@ class Lexicon:
         for name, code in own["names"].items():
             if not name.startswith("_"):
                 self.actors.setdefault(name_key(name), [[code, None, None]])
+        # code → the CAMEO table's PLOVER type, where the manual's reading overrides it
+        self.table_events: dict[str, str] = {}
         for code, reading in own["plover_overrides"].items():
             if not code.startswith("_"):
+                if code in self.cameo_plover:
+                    self.table_events[code] = self.cameo_plover[code]["event"]
                 event, _, mode = reading.partition(":")
                 # a code the table lacks (PETRARCH2's 176, hacking) gets its reading from the manual alone
                 table = self.cameo_plover.get(code, {"context": [], "description": "", "mode": None})
@@ -165,3 +169,27 @@ def split_code(code: str) -> tuple[str | None, str | None]:
 @cache
 def lexicon() -> Lexicon:
     return Lexicon()
+
+
+def default_cameo(event: str) -> str | None:
+    """The CAMEO code that stands for a PLOVER type when no pattern gave a finer one: the type's lowest code with
+    no mode, else the lowest code of its most common mode ("ACCUSE" → 110, disapprove)."""
+    return _default_cameos().get(event)
+
+
+@cache
+def _default_cameos() -> dict[str, str]:
+    by_event: dict[str, list[tuple[str, str | None]]] = {}
+    for code, entry in lexicon().cameo_plover.items():
+        if entry["event"].isalpha():
+            by_event.setdefault(entry["event"], []).append((code, entry["mode"]))
+    chosen = {}
+    for event, codes in by_event.items():
+        plain = sorted(c for c, mode in codes if not mode)
+        if plain:
+            chosen[event] = min(plain, key=lambda c: (len(c), c))
+            continue
+        modes = [mode for _, mode in codes]
+        common = max(set(modes), key=lambda m: (modes.count(m), m))
+        chosen[event] = min((c for c, mode in codes if mode == common), key=lambda c: (len(c), c))
+    return chosen
