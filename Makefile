@@ -11,9 +11,10 @@ demo: $(STAMP)
 	$(BIN)/redline demo
 
 test: $(STAMP)
+	@bash scripts/system-packages.sh
 	$(BIN)/python -m pytest
 
-# Full benchmarks (minutes); figures go to the README by hand, from the last line of each.
+# Full benchmarks (minutes); figures go to docs/<stage>.md and the README's table by hand, from the last line of each.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/clean.py
 	$(BIN)/python benchmarks/dedup.py

@@ -5,7 +5,7 @@ import os
 import subprocess
 import sys
 
-from conftest import DONGA_SEED, EXAMPLES, FIXTURES, KOREAPRO_SEED
+from conftest import DONGA_SEED, EXAMPLES, FIXTURES, KOREAPRO_SEED, ROOT
 
 CONTRACT_KEYS = ["id", "url", "outlet", "title", "published", "updated", "authors", "language", "text"]
 
@@ -88,3 +88,32 @@ def test_stories_list_and_story_view_from_the_store(tmp_path):
     assert shown.returncode == 0 and "Only Korea Pro (Korea Risk Group) reports" in shown.stdout
     missing = redline("story", "s-nope", env_db=db, cwd=tmp_path)
     assert missing.returncode == 1 and "no story 's-nope'" in missing.stderr
+
+
+def test_every_command_says_what_it_is_for_and_shows_an_example():
+    top = redline("--help")
+    assert top.returncode == 0 and "redline demo" in top.stdout
+    for command in ("ingest", "clean", "articles", "stories", "story", "code", "events", "board", "replay",
+                    "alerts", "brief", "serve", "collect", "sources", "demo"):
+        shown = redline(command, "--help")
+        assert shown.returncode == 0, shown.stderr
+        assert "Example:" in shown.stdout and f"redline {command}" in shown.stdout.split("Example:")[1], command
+
+
+def test_an_empty_store_says_so_and_what_to_do(tmp_path):
+    db = f"sqlite:///{tmp_path / 'empty.db'}"
+    for command in (("articles",), ("stories",), ("events",), ("board", "-w", ROOT / "watchlists" / "korea-ukraine-aid.yaml")):
+        result = redline(*command, env_db=db, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert "the store holds no articles" in result.stderr and "redline ingest" in result.stderr, command
+
+
+def test_a_board_whose_evidence_has_aged_out_says_so(tmp_path):
+    db = f"sqlite:///{tmp_path / 'r.db'}"
+    assert redline("ingest", DONGA_SEED, env_db=db, cwd=tmp_path).returncode == 0  # dated October 2024
+    watchlist = ROOT / "watchlists" / "korea-ukraine-aid.yaml"
+    now = redline("board", "-w", watchlist, env_db=db, cwd=tmp_path)
+    assert now.returncode == 0, now.stderr
+    assert "pieces of evidence are older than" in now.stderr and "--as-of latest" in now.stderr
+    latest = redline("board", "-w", watchlist, "--as-of", "latest", env_db=db, cwd=tmp_path)
+    assert "older than" not in latest.stderr and "1,500 troops" in latest.stdout

@@ -85,6 +85,14 @@ def test_what_one_outlet_reports_and_another_denies(store):
     assert "**What one outlet reports and another denies**" in render(build_brief(store), "md")
 
 
+def pango_installed() -> bool:
+    try:
+        import weasyprint  # noqa: F401 - importing it is the check: it loads Pango
+    except OSError:
+        return False
+    return True
+
+
 def test_html_brief_escapes_and_pdf_is_a_pdf(store, tmp_path):
     hostile = "<script>alert(1)</script> Russia sent satellite parts to North Korea."
     report(store, "Daily", hostile, T0, [event("AID", "RUS", "PRK", "asserted", hostile)])
@@ -97,10 +105,10 @@ def test_html_brief_escapes_and_pdf_is_a_pdf(store, tmp_path):
     page = render(brief, "html")
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "&lt;b&gt;Parts&lt;/b&gt;" in page
-    try:
-        path = write_pdf(brief, tmp_path / "brief.pdf")
-    except Exception as exc:  # noqa: BLE001 - only a missing Pango is an acceptable reason
-        pytest.skip(f"no PDF here: {exc}") if "Pango" in str(exc) else pytest.fail(str(exc))
+    if not pango_installed():
+        pytest.skip("PDF briefs need Pango: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 "
+                    "(make test installs it where it can)")
+    path = write_pdf(brief, tmp_path / "brief.pdf")
     assert path.read_bytes().startswith(b"%PDF") and path.stat().st_size > 2000
 
 

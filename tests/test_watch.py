@@ -316,7 +316,7 @@ def test_email_goes_through_a_real_smtp_server(store, watchlist):
         def __init__(self):
             self.messages = []
 
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        async def handle_DATA(self, server, conversation, envelope):  # noqa: N802 - aiosmtpd's hook name
             self.messages.append(BytesParser(policy=policy.default).parsebytes(envelope.content))
             return "250 OK"
 

@@ -105,7 +105,7 @@ def test_article_text_is_always_escaped(server):
 @pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM:
-        pytest.skip("Debian's chromium is not installed (.ci/run installs it: apt-get install chromium)")
+        pytest.skip("the browser tests need Debian's Chromium: sudo apt-get install chromium (make test installs it where it can)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sys
-from contextlib import nullcontext
+from collections.abc import Iterable
+from contextlib import contextmanager, nullcontext
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Optional
@@ -14,16 +14,17 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from redline import ingest
+from redline import ingest, views
 from redline.clean import clean_item
 from redline.errors import ItemError, ReadError, RedlineError
 from redline.pipeline import Summary, run_ingest
 from redline.settings import Settings
 from redline.store import Store
 
-app = typer.Typer(help="redline: indicators and warnings from the news, with evidence.", no_args_is_help=True,
+app = typer.Typer(help="redline: indicators and warnings from the news, with evidence.",
+                  epilog="Start with: redline demo (the seeds, end to end), then redline board -w WATCHLIST.yaml",
+                  no_args_is_help=True,
                   pretty_exceptions_enable=False)
 out = Console()
 err = Console(stderr=True)
@@ -57,6 +58,20 @@ WatchlistOption = Annotated[Optional[list[Path]], typer.Option(
     "--watchlist", "-w", help="Watchlist YAML to keep up to date as articles arrive (repeatable)")]
 
 
+def _print(lines: Iterable) -> None:
+    """Print a view's lines (rich markup; what came from documents is escaped by the view)."""
+    for line in lines:
+        out.print(line, highlight=False)
+
+
+@contextmanager
+def _progress(what: str, unit: str):
+    """A progress bar on stderr (only in a terminal), as (progress, task); it disappears when done."""
+    columns = [TextColumn(f"[bold]{what}"), BarColumn(), MofNCompleteColumn(), TextColumn(unit), TimeElapsedColumn()]
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
+        yield progress, progress.add_task(what, total=None)
+
+
 def _open_store(db: str | None = None) -> Store:
     if db:
         state.settings = Settings.load(None, db_url=db)
@@ -67,7 +82,7 @@ def _open_store(db: str | None = None) -> Store:
         raise  # unreachable: _fail exits
 
 
-@app.command("ingest")
+@app.command("ingest", epilog="Example: redline ingest examples/ -w watchlists/korea-ukraine-aid.yaml")
 def ingest_cli(
     sources: Annotated[list[str], typer.Argument(help="Files, folders, URLs: .txt .html .json .jsonl feeds WARC, .gz")],
     field: Annotated[Optional[list[str]], typer.Option(help="JSON field mapping, e.g. --field text=body")] = None,
@@ -91,7 +106,7 @@ def ingest_cli(
     if as_json:
         out.print_json(data=summary.as_dict())
     else:
-        _print_summary(summary)
+        out.print(views.summary_line(summary))
     if strict and summary.failed:
         raise typer.Exit(1)
 
@@ -116,16 +131,7 @@ def _ingest_with_progress(sources, store, fields=None, encoding=None, workers=1,
             raise typer.Exit(130)
 
 
-def _print_summary(summary: Summary) -> None:
-    already = f" ({summary.skipped} already ingested)" if summary.skipped else ""
-    copies = f" ({summary.copies} near-copies, {summary.derived} wire copies)" if summary.copies or summary.derived else ""
-    out.print(
-        f"[green]{summary.stored} stored[/green]{copies}, {summary.duplicate + summary.skipped} duplicate{already}, "
-        f"[{'red' if summary.failed else 'green'}]{summary.failed} failed[/]"
-    )
-
-
-@app.command("clean")
+@app.command("clean", epilog="Example: redline clean page.html --explain")
 def clean_cli(
     paths: Annotated[list[str], typer.Argument(help="Files or URLs to clean")],
     as_json: Annotated[bool, typer.Option("--json", help="One JSON line per article (the contract), nothing stored")] = False,
@@ -154,7 +160,7 @@ def clean_cli(
                 if as_json:
                     sys.stdout.write(json.dumps({**cleaned.article.to_json(), "input": path}, ensure_ascii=False) + "\n")
                 else:
-                    _show_article(cleaned, explain)
+                    _print(views.cleaned_article(cleaned, explain))
     sys.stdout.flush()
 
 
@@ -165,47 +171,26 @@ def _emit_error(error: ItemError, as_json: bool) -> None:
         err.print(f"[red]✗[/red] {error.where}: {error.reason}", highlight=False)
 
 
-def _show_article(cleaned, explain: bool) -> None:
-    article = cleaned.article
-    out.rule(f"[bold]{article.title or '(no title)'}")
-    authors = ", ".join(f"{a.name} <{a.email}>" if a.email else a.name for a in article.authors) or "—"
-    out.print(f"[dim]outlet[/dim] {article.outlet or '—'}  [dim]published[/dim] {article.published or '—'}  "
-              f"[dim]updated[/dim] {article.updated or '—'}  [dim]language[/dim] {article.language or '—'}")
-    out.print(f"[dim]authors[/dim] {authors}  [dim]id[/dim] {article.id}  [dim]from[/dim] {article.origin}")
-    for paragraph in article.paragraphs:
-        out.print(paragraph, "\n", highlight=False)
-    if explain:
-        for why, text in cleaned.draft.dropped:
-            out.print(f"[yellow]dropped ({why})[/yellow] {text[:160]}", highlight=False)
-
-
-@app.command("articles")
+@app.command("articles", epilog="Example: redline articles --outlet 'The Korea Herald'")
 def articles_cli(
     limit: Annotated[int, typer.Option(help="How many, newest first")] = 20,
     outlet: Annotated[Optional[str], typer.Option(help="Only this outlet")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON line per article")] = False,
     db: DbOption = None,
 ) -> None:
-    """List stored articles."""
+    """List stored articles, newest first."""
     store = _open_store(db)
     found = store.articles(limit=limit, outlet=outlet)
+    if _say_if_empty(store, found) and not as_json:
+        return
     if as_json:
         for article in found:
             sys.stdout.write(json.dumps(article.to_json(), ensure_ascii=False) + "\n")
         return
-    out.print(_articles_table(found))
+    out.print(views.articles_table(found))
 
 
-def _articles_table(found) -> Table:
-    table = Table("published", "outlet", "title", "authors", "words", "lang", title=f"{len(found)} article(s)")
-    for a in found:
-        table.add_row(a.published.strftime("%Y-%m-%d %H:%M UTC") if a.published else "—", a.outlet or "—",
-                      a.title or "—", ", ".join(x.name for x in a.authors) or "—", str(len(a.text.split())),
-                      a.language or "—")
-    return table
-
-
-@app.command("stories")
+@app.command("stories", epilog="Example: redline stories --input articles.jsonl --json")
 def stories_cli(
     input_file: Annotated[Optional[Path], typer.Option("--input", help="JSONL articles to group, nothing stored")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON lines (with --input: one per article, in order)")] = False,
@@ -213,116 +198,34 @@ def stories_cli(
     limit: Annotated[int, typer.Option(help="How many stored stories, newest first")] = 20,
     db: DbOption = None,
 ) -> None:
-    """List stored stories; with --input, group a JSONL of articles ({id, text, title?, published?, outlet?})."""
+    """List stored stories, or group a JSONL of articles ({id, text, title?, published?, outlet?}) with --input."""
+    from redline.stories.batch import group_lines
+    from redline.stories.facts import story_json
+
     if input_file is not None:
-        _group_file(input_file, embeddings)
+        try:
+            lines = input_file.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            _fail(RedlineError(f"{input_file}: cannot read ({exc})"))
+        with _progress("stories", "articles") as (progress, task):
+            results = group_lines(lines, embeddings=embeddings,
+                                  on_step=lambda done, total: progress.update(task, completed=done, total=total))
+        for result in results:
+            sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
         return
     store = _open_store(db)
     found = store.stories(limit=limit)
+    if _say_if_empty(store, found) and not as_json:
+        return
     if as_json:
         for story in found:
             members = store.story_articles(story["id"])
-            sys.stdout.write(json.dumps(_story_json(story, members), ensure_ascii=False, default=str) + "\n")
+            sys.stdout.write(json.dumps(story_json(story, members, embed=_sentence_embedder()), ensure_ascii=False, default=str) + "\n")
         return
-    table = Table("last seen", "story", "reports", "outlets (independent marked *)", title=f"{len(found)} stories")
-    for story in found:
-        members = store.story_articles(story["id"])
-        outlets = _outlets(members)
-        table.add_row(story["last_seen"].strftime("%Y-%m-%d %H:%M") if story["last_seen"] else "—",
-                      story["title"] or "—", str(story["size"]),
-                      ", ".join(f"{name}{'*' if independent else ''}" for name, independent in outlets.items()))
-    out.print(table)
+    out.print(views.stories_table([(story, store.story_articles(story["id"])) for story in found]))
 
 
-def _group_file(path: Path, embeddings: bool) -> None:
-    """The `stories --input --json` contract: {"id", "story", "duplicate_of", "derived_from"} per input line, in
-    order; a line that cannot be read gets the same fields, empty, and an "error", and the others go on."""
-    from redline.stories.grouping import Grouper
-
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        _fail(RedlineError(f"{path}: cannot read ({exc})"))
-    rows = _story_inputs(lines)
-    articles = [row["article"] for row in rows if "article" in row]
-    grouper = Grouper(use_embeddings=embeddings)
-    columns = [TextColumn("[bold]stories"), BarColumn(), MofNCompleteColumn(), TextColumn("articles"),
-               TimeElapsedColumn()]
-    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
-        task = progress.add_task("stories", total=len(articles))
-        for start in range(0, len(articles), GROUP_BATCH):
-            step = articles[start:start + GROUP_BATCH]
-            grouper.process(step)
-            progress.advance(task, len(step))
-    # Printed once all are placed: a later merge can move an earlier article's story.
-    for row in rows:
-        article = row.get("article")
-        result = {"id": row["id"], "story": None, "duplicate_of": None, "derived_from": None}
-        if article is None:
-            result["error"] = row["error"]
-        else:
-            result.update(story=grouper.tracker.story_for(article.id), duplicate_of=article.duplicate_of,
-                          derived_from=article.derived_from)
-        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
-
-
-# Articles embedded and placed per step of `stories --input` (the progress bar moves by this much).
-GROUP_BATCH = 256
-
-
-def _story_inputs(lines: list[str]) -> list[dict]:
-    """Each non-blank line as {"id", "article"} or, when it cannot be read, {"id", "error"}."""
-    from redline.clean.meta import parse_date
-    from redline.records import Article
-
-    rows, first_line_of = [], {}
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            rows.append({"id": None, "error": f"line {number}: not valid JSON ({exc.msg})"})
-            continue
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str) or record.get("id") is None:
-            found_id = record.get("id") if isinstance(record, dict) else None
-            problem = f"line {number}: a record needs an \"id\" and a \"text\" string"
-            rows.append({"id": None if found_id is None else str(found_id), "error": problem})
-            continue
-        article_id = str(record["id"])
-        if article_id in first_line_of:
-            rows.append({"id": article_id, "error": f"line {number}: id {article_id!r} is already on line "
-                                                       f"{first_line_of[article_id]}"})
-            continue
-        first_line_of[article_id] = number
-        text = record["text"]
-        article = Article(id=article_id, text=text, paragraphs=text.split("\n\n"), title=record.get("title"),
-                          outlet=record.get("outlet"), published=parse_date(record.get("published")))
-        rows.append({"id": article_id, "article": article})
-    return rows
-
-
-def _outlets(members) -> dict[str, bool]:
-    """Outlet -> whether it reported independently (at least one report that is not a copy)."""
-    outlets: dict[str, bool] = {}
-    for article in members:
-        name = article.outlet or "unknown outlet"
-        outlets[name] = outlets.get(name, False) or not (article.duplicate_of or article.derived_from)
-    return outlets
-
-
-def _story_json(story: dict, members) -> dict:
-    from redline.stories.facts import unique_facts
-
-    return {
-        "id": story["id"], "title": story["title"], "first_seen": story["first_seen"], "last_seen": story["last_seen"],
-        "articles": [a.id for a in members],
-        "outlets": [{"name": name, "independent": independent} for name, independent in _outlets(members).items()],
-        "adds": unique_facts(members, embed=_sentence_embedder()),
-    }
-
-
-@app.command("story")
+@app.command("story", epilog="Example: redline story 3f2a9c1e")
 def story_cli(story_id: Annotated[str, typer.Argument(help="A story id from `redline stories`")], db: DbOption = None) -> None:
     """One story: its reports, its outlets, and what each source adds."""
     from redline.stories.facts import unique_facts
@@ -331,7 +234,7 @@ def story_cli(story_id: Annotated[str, typer.Argument(help="A story id from `red
     members = store.story_articles(story_id)
     if not members:
         _fail(RedlineError(f"no story {story_id!r}: see `redline stories` for the ids"))
-    _show_story(members, unique_facts(members, embed=_sentence_embedder()))
+    _print(views.story_view(members, unique_facts(members, embed=_sentence_embedder())))
 
 
 def _sentence_embedder():  # noqa: D103 - the embedder's `embed`, or None when embeddings are off
@@ -342,20 +245,7 @@ def _sentence_embedder():  # noqa: D103 - the embedder's `embed`, or None when e
     return default_embedder().embed
 
 
-def _show_story(members, facts) -> None:
-    titled = next((a for a in members if a.title and a.published), members[0])
-    out.rule(f"[bold]{titled.title or titled.id}")
-    for article in members:
-        link = f" (copy of {article.duplicate_of})" if article.duplicate_of else (
-            f" (reuses {article.derived_from})" if article.derived_from else "")
-        out.print(f"• {article.outlet or 'unknown outlet'} — {article.title or article.id}{link}", highlight=False)
-    for outlet, sentences in facts.items():
-        out.print(f"[bold]Only {outlet} reports[/bold] ({len(sentences)}):", highlight=False)
-        for sentence in sentences:
-            out.print(f"  – {sentence}", highlight=False)
-
-
-@app.command("code")
+@app.command("code", epilog="Example: echo 'North Korea sent 1,500 troops to Russia.' | redline code --json")
 def code_cli(
     input_file: Annotated[Optional[Path], typer.Argument(help="JSONL ({id, text, date?}) or plain lines; default stdin")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON line per input, in order (the contract)")] = False,
@@ -364,7 +254,7 @@ def code_cli(
     db: DbOption = None,
 ) -> None:
     """Code events: who did what to whom (PLOVER), how sure (modality), on whose word (quotes)."""
-    from redline.events import Coder
+    from redline.events.inputs import code_lines
 
     if stored:
         _code_stored(db, workers)
@@ -373,35 +263,13 @@ def code_cli(
         lines = (input_file.read_text(encoding="utf-8") if input_file else sys.stdin.read()).splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         _fail(RedlineError(f"{input_file or 'stdin'}: cannot read ({exc})"))
-    rows = [_code_input(line, number) for number, line in enumerate(lines, start=1) if line.strip()]
-    coder = Coder()
-    good = [r for r in rows if "error" not in r]
-    coded = iter(coder.code_many(((r["text"], r.get("date"), str(r["id"])) for r in good), n_process=workers))
-    for row in rows:
-        if "error" in row:
-            result = {"id": row["id"], "events": [], "error": row["error"]}
-        else:
-            found = next(coded)
-            result = {"id": row["id"], **found.to_json()}
+    for result in code_lines(lines, workers=workers):
         if as_json:
             sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+        elif result.get("error"):
+            err.print(f"[red]{escape(str(result['id']))}[/red]: {escape(result['error'])}", highlight=False)
         else:
-            _show_events(result)
-
-
-def _code_input(line: str, number: int) -> dict:
-    """A JSONL record {id, text, date?}, or a plain line of text (its id is its line number)."""
-    stripped = line.strip()
-    if not stripped.startswith("{"):
-        return {"id": str(number), "text": stripped}
-    try:
-        row = json.loads(stripped)
-    except json.JSONDecodeError as exc:
-        return {"id": str(number), "error": f"line {number}: not valid JSON ({exc.msg})"}
-    if not isinstance(row, dict) or not isinstance(row.get("text"), str):
-        return {"id": str(row.get("id", number)) if isinstance(row, dict) else str(number),
-                "error": f"line {number}: a record needs a \"text\" string"}
-    return {"id": row.get("id", str(number)), "text": row["text"], "date": row.get("date")}
+            out.print(views.coded_table(result))
 
 
 def _code_stored(db: str | None, workers: int = 1) -> None:
@@ -415,35 +283,7 @@ def _code_stored(db: str | None, workers: int = 1) -> None:
     out.print(f"coded {articles} articles: {found} events")
 
 
-def _party_text(parties: list[dict]) -> str:
-    return ", ".join(f"{p['code'] or '?'}{'/' + p['sector'] if p['sector'] else ''}" for p in parties) or "—"
-
-
-def _event_label(e: dict) -> str:
-    return f"{e['event']}{' ' + e['mode'] if e['mode'] else ''}"
-
-
-def _modality_text(e: dict) -> str:
-    return e["modality"] + (" (hearsay)" if e.get("hearsay") else "")
-
-
-def _quantities_text(e: dict) -> str:
-    return "; ".join(q["text"] for q in e["quantities"])
-
-
-def _show_events(result: dict) -> None:
-    if result.get("error"):
-        err.print(f"[red]{result['id']}[/red]: {result['error']}", highlight=False)
-        return
-    table = Table("event", "actor", "recipient", "modality", "quantities", "evidence", title=f"{result['id']}")
-    for e in result["events"]:
-        modality = _modality_text(e) + (f": {e['condition']}" if e["condition"] else "")
-        table.add_row(_event_label(e), _party_text(e["actor"]), _party_text(e["recipient"]), modality,
-                      _quantities_text(e), e["evidence"]["sentence"][:160])
-    out.print(table)
-
-
-@app.command("events")
+@app.command("events", epilog="Example: redline events --actor PRK --recipient RUS --modality reported")
 def events_cli(
     event: Annotated[Optional[str], typer.Option(help="PLOVER type, e.g. AID")] = None,
     actor: Annotated[Optional[str], typer.Option(help="Actor code, e.g. PRK")] = None,
@@ -454,24 +294,20 @@ def events_cli(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON line per event")] = False,
     db: DbOption = None,
 ) -> None:
-    """List stored events, filtered."""
+    """List stored events, filtered by type, actor, recipient, modality or date."""
     from redline.records import MODALITIES
 
     if modality and modality.lower() not in MODALITIES:
         _fail(RedlineError(f"unknown modality {modality!r}; known: {', '.join(MODALITIES)}"))
     store = _open_store(db)
     found = store.events(limit=limit, event=event, actor=actor, recipient=recipient, modality=modality, since=since)
+    if _say_if_empty(store, found) and not as_json:
+        return
     if as_json:
         for row in found:
             sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
         return
-    table = Table("event", "actor", "recipient", "modality", "quantities", "outlet", "evidence",
-                  title=f"{len(found)} events")
-    for e in found:
-        table.add_row(_event_label(e), _party_text(e["actor"]), _party_text(e["recipient"]), _modality_text(e),
-                      _quantities_text(e),
-                      e["outlet"] or "—", e["evidence"]["sentence"][:140])
-    out.print(table)
+    out.print(views.events_table(found))
 
 
 # --- watch ---------------------------------------------------------------------------------------------------
@@ -503,7 +339,32 @@ def _as_of(value: str | None, store: Store, *, end_of_day: bool = True) -> datet
         raise
 
 
-@app.command("board")
+def _say_why_empty(store: Store, watcher, moment: datetime, as_of: str | None) -> None:
+    """A board with no evidence says why: nothing stored, or everything older than the indicators count."""
+    if not store.counts()["articles"]:
+        _say_store_is_empty(store)
+        return
+    aged = watcher.aged_out(moment)
+    if aged and as_of != "latest":
+        reported, window = aged
+        err.print(f"[yellow]all {reported} pieces of evidence are older than {window:g} days[/yellow] as of "
+                  f"{moment:%Y-%m-%d}; `--as-of latest` shows the board as of the newest article", highlight=False)
+
+
+def _say_if_empty(store: Store, found: list) -> bool:
+    """Nothing found in a store with nothing in it: say so, and what to do (True when said)."""
+    if found or store.counts()["articles"]:
+        return False
+    _say_store_is_empty(store)
+    return True
+
+
+def _say_store_is_empty(store: Store) -> None:
+    err.print(f"[yellow]the store holds no articles[/yellow] ({store.url}): `redline ingest PATH…` stores some "
+              "(`redline demo` shows the whole flow on the seeds)", highlight=False)
+
+
+@app.command("board", epilog="Example: redline board -w watchlists/korea-ukraine-aid.yaml --as-of latest")
 def board_cli(
     watchlist: Annotated[Path, typer.Option("--watchlist", "-w", help="The watchlist YAML")],
     as_of: Annotated[Optional[str], typer.Option(
@@ -515,73 +376,16 @@ def board_cli(
     store = _open_store(db)
     moment = _as_of(as_of, store)
     with err.status("reading the stored events…") if err.is_terminal else nullcontext():
-        board = _watcher(watchlist, store).evaluate(moment)
+        watcher = _watcher(watchlist, store)
+        board = watcher.evaluate(moment)
     if as_json:
         sys.stdout.write(json.dumps(board.to_json(), ensure_ascii=False) + "\n")
         return
-    _show_board(board)
+    _print(views.board_view(board))
+    _say_why_empty(store, watcher, moment or board.stage.as_of, as_of)
 
 
-def _show_board(board) -> None:
-    w, stage = board.watchlist, board.stage
-    out.print(f"[bold]{escape(w.problem)}[/bold]  ({w.id}, as of {stage.as_of:%Y-%m-%d %H:%M} UTC)", highlight=False)
-    for step in reversed(w.ladder):
-        here = step.level == stage.level
-        marker = "[bold red]▶[/bold red]" if here else " "
-        since = f"  since {stage.since:%Y-%m-%d}" if here else ""
-        out.print(f" {marker} {step.level} {escape(step.name)}{since}", highlight=False)
-    if stage.reasons:
-        out.print(f"[bold]Why stage {stage.level}[/bold]")
-    for reason in stage.reasons:
-        detail = f" — now {reason['level']}" if reason["indicator"] else ""
-        out.print(f"  • {escape(reason['condition'])}{detail}", highlight=False)
-        for evidence in reason["evidence"]:
-            out.print(f"      ← {escape(_evidence_text(evidence))}", highlight=False)
-    out.print("[bold]Indicators[/bold]")
-    for state in board.indicators:
-        indicator = w.indicator(state.indicator)
-        colour = {"none": "dim", "crossed": "bold red"}.get(state.level, "yellow")
-        facts = [_value_text(indicator.measure.kind, state)] + ([state.modality] if state.modality else [])
-        facts += [f"{state.sources} source(s), {state.sources_for_value} for the value", f"grade {state.grade}"]
-        out.print(f"  [{colour}]{state.level:<8}[/{colour}] [bold]{state.indicator}[/bold]  {escape(' · '.join(facts))}",
-                  highlight=False)
-        out.print(f"           [dim]{escape(indicator.question)}[/dim]", highlight=False)
-        for evidence in state.evidence[:1]:
-            out.print(f"           ← {escape(_evidence_text(evidence.to_json()))}", highlight=False)
-        for evidence in state.counter_evidence[:1]:
-            out.print(f"           ✗ {escape(_evidence_text(evidence.to_json()))}", highlight=False)
-    if not any(state.evidence for state in board.indicators) and board.stage.as_of.year >= 2000:
-        err.print("[yellow]no live evidence[/yellow] as of this date (old evidence ages out): "
-                  "for an archive, try --as-of latest")
-
-
-def _value_text(kind: str, state) -> str:
-    if state.value is None:
-        return "no figure"
-    if kind == "quantity":
-        return f"{state.value:,.0f} {state.unit}"
-    if kind == "occurred":
-        return f"evidence weight {state.value:.2f}" if state.value else "no live evidence"
-    return f"{state.value:g} {'independent sources' if kind == 'sources' else 'reports'}"
-
-
-def _evidence_text(evidence: dict) -> str:
-    return (f"{evidence['outlet'] or '?'} [{evidence['reliability']}] {(evidence['published'] or '')[:10]}, "
-            f"{evidence['modality']}: “{_excerpt(evidence['sentence'], evidence.get('trigger'))}”")
-
-
-def _excerpt(sentence: str, trigger: str | None, width: int = 170) -> str:
-    """The part of a long sentence around its trigger word, so the words that matter are shown."""
-    if len(sentence) <= width:
-        return sentence
-    at = sentence.find(trigger) if trigger else -1
-    start = max(0, min(at - width // 3, len(sentence) - width)) if at > 0 else 0
-    if start:
-        start = sentence.find(" ", start) + 1  # from a word's start
-    return ("…" if start else "") + sentence[start:start + width].strip() + ("…" if start + width < len(sentence) else "")
-
-
-@app.command("replay")
+@app.command("replay", epilog="Example: redline replay archive.jsonl -w watchlists/korea-ukraine-aid.yaml")
 def replay_cli(
     sources: Annotated[list[str], typer.Argument(help="The archive: files, folders, feeds, WARC, JSONL")],
     watchlist: Annotated[Path, typer.Option("--watchlist", "-w", help="The watchlist YAML to backtest")],
@@ -614,23 +418,11 @@ def replay_cli(
         for alert in raised:
             sys.stdout.write(json.dumps(alert.to_json(), ensure_ascii=False) + "\n")
         return
-    _print_summary(summary)
-    _show_timeline(raised)
+    out.print(views.summary_line(summary))
+    _print(views.timeline_view(raised))
 
 
-def _show_timeline(raised) -> None:
-    stages = [a for a in raised if a.kind == "stage"]
-    out.print(f"[bold]Stage timeline[/bold]: {len(stages)} change(s), {len(raised) - len(stages)} indicator change(s)")
-    for alert in raised:
-        style = "bold" if alert.kind == "stage" else "dim"
-        out.print(f"  {alert.as_of:%Y-%m-%d %H:%M}  [{style}]{escape(alert.what)}[/{style}]", highlight=False)
-        if alert.kind == "stage":
-            out.print(f"      {escape(alert.why)}", highlight=False)
-        for evidence in alert.evidence[:1]:
-            out.print(f"      ← {escape(_evidence_text(evidence))}", highlight=False)
-
-
-@app.command("alerts")
+@app.command("alerts", epilog="Example: redline alerts --retry watchlists/korea-ukraine-aid.yaml")
 def alerts_cli(
     watchlist: Annotated[Optional[str], typer.Option(help="Only this watchlist (its id)")] = None,
     limit: Annotated[int, typer.Option(help="How many, newest first")] = 50,
@@ -649,16 +441,12 @@ def alerts_cli(
         for alert in found:
             sys.stdout.write(json.dumps(alert, ensure_ascii=False) + "\n")
         return
-    table = Table("id", "as of", "what", "why", "delivered", title=f"{len(found)} alert(s)")
-    for alert in found:
-        delivered = ", ".join(f"{d['sink']}: {d['status']}" for d in alert["deliveries"]) or "—"
-        table.add_row(str(alert["id"]), alert["as_of"][:16], escape(alert["what"]), escape(alert["why"]), delivered)
-    out.print(table)
+    out.print(views.alerts_table(found))
 
 
 # --- report --------------------------------------------------------------------------------------------------
 
-@app.command("brief")
+@app.command("brief", epilog="Example: redline brief -w watchlists/korea-ukraine-aid.yaml -f pdf -o brief.pdf")
 def brief_cli(
     watchlist: WatchlistOption = None,
     since: Annotated[Optional[str], typer.Option(
@@ -668,8 +456,7 @@ def brief_cli(
     as_of: Annotated[Optional[str], typer.Option(help="The board's moment: now, latest, or a date")] = None,
     db: DbOption = None,
 ) -> None:
-    """The brief: what changed (stage, indicators, stories), each story's facts, what each outlet adds, numbers
-    that differ, quotes and a timeline, every line with its citations."""
+    """The brief: what changed, each story's facts and what each outlet adds, every line cited (md, html, pdf)."""
     from redline.report import FORMATS, build_brief, render, write_pdf
 
     if fmt not in FORMATS:
@@ -697,7 +484,7 @@ def brief_cli(
 
 # --- web -----------------------------------------------------------------------------------------------------
 
-@app.command("serve")
+@app.command("serve", epilog="Example: REDLINE_API_TOKEN=secret redline serve -w watchlists/korea-ukraine-aid.yaml")
 def serve_cli(
     watchlist: WatchlistOption = None,
     host: Annotated[str, typer.Option(help="Address to listen on (loopback by default)")] = "127.0.0.1",
@@ -724,7 +511,7 @@ def serve_cli(
 
 # --- collect -------------------------------------------------------------------------------------------------
 
-@app.command("collect")
+@app.command("collect", epilog="Example: redline collect --sources watchlists/sources.yaml -w watchlists/korea-ukraine-aid.yaml")
 def collect_cli(
     sources: Annotated[Path, typer.Option("--sources", help="The sources YAML (feeds and pages, intervals)")],
     watchlist: WatchlistOption = None,
@@ -741,14 +528,7 @@ def collect_cli(
     store = _open_store(db)
     watchers = [_watcher(path, store) for path in watchlist or ()]
 
-    def report(state: dict) -> None:
-        if state["last_status"] == "error":
-            err.print(f"[red]✗[/red] {state['name']}: {state['last_error']}", highlight=False)
-        else:
-            err.print(f"[green]✓[/green] {state['name']}: {state['last_status']}, {state['new']} new, "
-                      f"{state['latency_ms']:.0f} ms", highlight=False)
-
-    collector = Collector(store, state.settings, listed, watchers=watchers, on_poll=report)
+    collector = Collector(store, state.settings, listed, watchers=watchers, on_poll=lambda polled: err.print(views.poll_line(polled), highlight=False))
     err.print(f"collecting {len(listed.sources)} source(s); Ctrl-C stops (nothing is lost)")
     try:
         collector.run(rounds=rounds)
@@ -758,7 +538,7 @@ def collect_cli(
         collector.close()
 
 
-@app.command("sources")
+@app.command("sources", epilog="Example: redline sources --sources watchlists/sources.yaml")
 def sources_cli(
     sources: Annotated[Optional[Path], typer.Option("--sources", help="The sources YAML (to flag sources dropped from it)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON line per source")] = False,
@@ -781,13 +561,7 @@ def sources_cli(
         for row in rows:
             sys.stdout.write(json.dumps(row, default=str, ensure_ascii=False) + "\n")
         return
-    table = Table("source", "last success", "last error", "items/day", "latency", "flags", title="Sources")
-    for row in rows:
-        table.add_row(row["name"], f"{row['last_success']:%Y-%m-%d %H:%M}" if row["last_success"] else "never",
-                      escape(row["last_error"] or "—"), str(row["items_per_day"] or 0),
-                      f"{row['latency_ms']:.0f} ms" if row["latency_ms"] is not None else "—",
-                      escape("; ".join(row["flags"])) or "ok")
-    out.print(table)
+    out.print(views.sources_table(rows))
 
 
 def _examples_folder() -> Path | None:
@@ -797,12 +571,14 @@ def _examples_folder() -> Path | None:
     return None
 
 
-@app.command("demo")
+@app.command("demo", epilog="Example: redline demo")
 def demo_cli(
     source: Annotated[Optional[Path], typer.Argument(help="Input folder (default: the project's examples/)")] = None,
     db_file: Annotated[Path, typer.Option("--db-file", help="The fresh SQLite file to build")] = Path("redline-demo.db"),
 ) -> None:
     """The main job on example input: a fresh SQLite store, the pipeline as far as it goes, and what it found."""
+    from redline.stories.facts import unique_facts
+
     source = source or _examples_folder()
     if source is None or not source.is_dir():
         _fail(RedlineError("no examples/ folder found: run from the project folder or give a folder"))
@@ -812,34 +588,23 @@ def demo_cli(
     store = _open_store()
     out.print(f"[bold]redline demo[/bold]: {source} → {db_file}")
     summary = _ingest_with_progress([str(source)], store)
-    _print_summary(summary)
+    out.print(views.summary_line(summary))
     found = store.articles(limit=None)
-    out.print(_articles_table(found))
+    out.print(views.articles_table(found))
     for article in found:
-        out.print(f"[bold]{article.outlet}[/bold] — {article.title}", highlight=False)
-        width = min(shutil.get_terminal_size().columns, 120) - 4
-        for paragraph in article.paragraphs:
-            out.print(f"  {paragraph[:width]}{'…' if len(paragraph) > width else ''}", highlight=False)
-    from redline.stories.facts import unique_facts
-
+        _print(views.article_paragraphs(article))
     for story in store.stories(limit=None):
         members = store.story_articles(story["id"])
-        outlets = _outlets(members)
-        out.print(f"\n[bold]Story[/bold] {story['id']}: {len(members)} reports from {len(outlets)} outlets "
-                  f"({sum(outlets.values())} independent)", highlight=False)
-        _show_story(members, unique_facts(members, embed=_sentence_embedder()))
+        out.print(views.story_heading(story, members), highlight=False)
+        _print(views.story_view(members, unique_facts(members, embed=_sentence_embedder())))
     found_events = store.events(limit=None)
     out.print(f"\n[bold]Events[/bold]: {len(found_events)} coded")
-    for e in found_events:
-        quantities = _quantities_text(e)
-        out.print(escape(f"  {e['event']:<10} {_party_text(e['actor'])} → {_party_text(e['recipient'])}  "
-                         f"[{_modality_text(e)}]{'  ' + quantities if quantities else ''}  — {e['outlet']}: "
-                         f"“{e['evidence']['sentence'][:90]}…”"), highlight=False)
+    _print(views.event_line(e) for e in found_events)
     watchlist = _shipped_watchlist()
     if watchlist:
-        out.print(f"\n[bold]Board[/bold] ({watchlist.relative_to(Path.cwd()) if watchlist.is_relative_to(Path.cwd()) else watchlist}, "
-                  "as of the newest article)")
-        _show_board(_watcher(watchlist, store, console=False).evaluate(store.newest_published()))
+        shown = watchlist.relative_to(Path.cwd()) if watchlist.is_relative_to(Path.cwd()) else watchlist
+        out.print(f"\n[bold]Board[/bold] ({shown}, as of the newest article)")
+        _print(views.board_view(_watcher(watchlist, store, console=False).evaluate(store.newest_published())))
 
 
 def _shipped_watchlist() -> Path | None:

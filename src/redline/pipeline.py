@@ -24,7 +24,7 @@ from redline.settings import Settings
 from redline.store import Outcome, Store
 
 @dataclass
-class Session:
+class Resident:
     """What one ingest run builds lazily and a caller running ingest many times keeps: the story grouper (made
     from the stored stories when the first new article arrives) and the event coder (the parser)."""
 
@@ -74,7 +74,7 @@ def run_ingest(
     watchers: Sequence = (),
     by_publication: bool = False,
     fetcher: ingest.Fetcher | None = None,
-    session: "Session | None" = None,
+    resident: "Resident | None" = None,
 ) -> Summary:
     """Read every source, clean each item, store it; bad items are reported through `on_error` and counted.
 
@@ -83,7 +83,7 @@ def run_ingest(
     checked for copies and placed in stories, continuing the stories already stored. `watchers` (watch.Watcher)
     take in each batch's new events as they are stored. `by_publication` reads the whole input first and stores it
     in publication order (a replay of an archive); an interrupt then keeps nothing. `fetcher` replaces the plain
-    one (the collector's polite fetcher); it is left open. `session` keeps the story grouper and the coder between
+    one (the collector's polite fetcher); it is left open. `resident` keeps the story grouper and the coder between
     runs (the collector runs ingest once per poll: replaying the stories from the store each time would cost more
     than the poll).
     """
@@ -95,14 +95,14 @@ def run_ingest(
         summary.errors.append(error)
         on_error(error)
     batch: list[RawItem | ItemError] = []
-    session = session or Session()
+    resident = resident or Resident()
     with _fetcher(fetcher, settings) as fetcher, _cleaner(workers, settings) as clean_all:
 
         def store_batch(items: list, results: list) -> None:
             outcomes = _outcomes(items, results, store, summary, on_error)
-            if group and session.grouper is None and any(o.article for o in outcomes):
-                session.grouper = _grouper(store, settings)
-            grouped = _group(outcomes, session.grouper, store) if group and session.grouper is not None else None
+            if group and resident.grouper is None and any(o.article for o in outcomes):
+                resident.grouper = _grouper(store, settings)
+            grouped = _group(outcomes, resident.grouper, store) if group and resident.grouper is not None else None
             statuses = store.write(outcomes)
             for outcome, status in zip(outcomes, statuses):
                 setattr(summary, status, getattr(summary, status) + 1)
@@ -113,8 +113,8 @@ def run_ingest(
                 store.save_stories(*grouped)
             new = [o.article for o, status in zip(outcomes, statuses) if status == "stored"]
             if settings.code_events and new:
-                session.coder = session.coder or _coder()
-                code_articles(new, store, session.coder, n_process=workers, on_error=on_error)
+                resident.coder = resident.coder or _coder()
+                code_articles(new, store, resident.coder, n_process=workers, on_error=on_error)
             for watcher in watchers:
                 watcher.observe([a.id for a in new])
 

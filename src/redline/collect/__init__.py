@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from redline.errors import FetchError, RedlineError
 from redline.ingest.fetch import Fetcher, Response
-from redline.pipeline import Session, run_ingest
+from redline.pipeline import Resident, run_ingest
 from redline.records import utcnow
 from redline.settings import Settings
 from redline.store import Store
@@ -187,7 +187,7 @@ class Collector:
         self.watchers, self.on_poll, self.sleep = list(watchers), on_poll, sleep
         allowed = {urlsplit(s.url).hostname for s in sources.sources if s.allow_private}
         self.fetcher = PoliteFetcher(settings, sources, allowed, sleep=sleep)
-        self.session = Session()  # the story grouper and the coder, made once for every poll
+        self.resident = Resident()  # the story grouper and the coder, made once for every poll
 
     def due(self, now: datetime) -> list[Source]:
         found = []
@@ -212,7 +212,7 @@ class Collector:
             else:
                 self.fetcher.prime(source.url, response)
                 summary = run_ingest([source.url], self.store, settings=self.settings, watchers=self.watchers,
-                                     fetcher=self.fetcher, session=self.session)
+                                     fetcher=self.fetcher, resident=self.resident)
                 new_items = summary.stored
                 feed_errors = [e for e in summary.errors if e.where == source.url]
                 if feed_errors:  # the feed itself did not read: its items never came

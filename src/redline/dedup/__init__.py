@@ -26,7 +26,7 @@ __all__ = ["Deduplicator", "Verdict", "Passage"]
 
 # Near-duplicate: at least this share of the shorter text's 5-word shingles occur in the longer one, and the
 # texts' lengths are within the length ratio. Chosen from benchmarks/dedup.py (edited copies, trimmed ledes,
-# added paragraphs against rewrites and same-topic pairs); see the README.
+# added paragraphs against rewrites and same-topic pairs); see docs/dedup.md.
 NEAR_DUP_CONTAINMENT = 0.8
 NEAR_DUP_MIN_LENGTH_RATIO = 0.5
 NEAR_DUP_SHINGLE = 5

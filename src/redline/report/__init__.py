@@ -247,7 +247,7 @@ def write_pdf(brief: Brief, path: str | Path) -> Path:
     try:
         from weasyprint import HTML
     except OSError as exc:  # WeasyPrint found no Pango
-        raise RedlineError(f"PDF needs the Pango library (Debian: apt install libpango-1.0-0): {exc}") from exc
+        raise RedlineError(f"PDF briefs need the Pango library (Debian: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0): {exc}") from exc
     path = Path(path)
     HTML(string=render(brief, "html")).write_pdf(path)
     return path

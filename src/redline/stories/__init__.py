@@ -27,7 +27,7 @@ from redline.stories.nearest import MeaningIndex
 __all__ = ["StoryTracker", "Story", "Assignment", "Features", "features_of"]
 
 # Weights of the three signals and the score an article needs to join a story: chosen on the developers' half of
-# ECB+ and Google News (benchmarks/stories.py); the README gives the figures for neighbouring values.
+# ECB+ and Google News (benchmarks/stories.py); docs/stories.md gives the figures for neighbouring values.
 # A signal the article lacks (no names in a lower-cased snippet, no embedding) gives its weight to the others.
 WEIGHT_TERMS = 0.3
 WEIGHT_NAMED = 0.3

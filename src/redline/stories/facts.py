@@ -1,4 +1,5 @@
-"""What each source adds: the sentences of one outlet's reports that no other outlet's report has a counterpart for."""
+"""What a story is made of: its outlets (independent or not), and the sentences of one outlet's reports that no
+other outlet's report has a counterpart for."""
 
 from __future__ import annotations
 
@@ -51,3 +52,22 @@ def unique_facts(articles: list[Article], embed=None) -> dict[str, list[str]]:
 
 def _counterparts(words: frozenset[str], other: frozenset[str]) -> bool:
     return bool(other) and len(words & other) / min(len(words), len(other)) >= COUNTERPART_OVERLAP
+
+
+def outlets(members: list[Article]) -> dict[str, bool]:
+    """Outlet -> whether it reported independently (at least one report that is not a copy)."""
+    found: dict[str, bool] = {}
+    for article in members:
+        name = article.outlet or "unknown outlet"
+        found[name] = found.get(name, False) or not (article.duplicate_of or article.derived_from)
+    return found
+
+
+def story_json(story: dict, members: list[Article], embed=None) -> dict:
+    """A stored story as `redline stories --json` prints it (a contract: fields are only added)."""
+    return {
+        "id": story["id"], "title": story["title"], "first_seen": story["first_seen"], "last_seen": story["last_seen"],
+        "articles": [a.id for a in members],
+        "outlets": [{"name": name, "independent": independent} for name, independent in outlets(members).items()],
+        "adds": unique_facts(members, embed=embed),
+    }

@@ -30,7 +30,7 @@ _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 # Sentence embeddings: all-MiniLM-L6-v2 reads 256 word pieces; a long article is read in chunks of about this
 # many words (a word is 1.3 pieces on average), and only the first chunks. The lede (title and first words) says
 # which event the story is: it is embedded on its own too and weighs LEDE_WEIGHT times the chunks' mean. On ECB+
-# this tells apart same-topic events better (BCubed 0.888 → 0.908; README).
+# this tells apart same-topic events better (BCubed 0.888 → 0.908; docs/stories.md).
 CHUNK_WORDS = 180
 MAX_CHUNKS = 3
 LEDE_WORDS = 40

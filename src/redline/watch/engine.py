@@ -12,13 +12,14 @@ counted, is silent.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from redline.records import Alert, IndicatorState, Observation, StageState, utcnow
 from redline.store import Store
-from redline.watch.indicators import EvidenceBook, Matcher, decoded, read_indicator
+from redline.watch.indicators import STALE_HALF_LIVES, EvidenceBook, Matcher, decoded, read_indicator
 from redline.watch.ladder import climb
 from redline.watch.watchlist import NO_LEVEL, Indicator, Watchlist
 
@@ -171,6 +172,20 @@ class Watcher:
         for alert in raised:
             self._deliver(alert)
         return Board(self.watchlist, stage, [self.states[i.id] for i in self.watchlist.indicators], raised)
+
+    def aged_out(self, as_of: datetime) -> tuple[int, float] | None:
+        """(how many pieces of evidence were reported by `as_of`, the longest window any indicator counts in
+        days) when there is evidence and all of it is too old to count: a board read long after an archive's
+        articles. None otherwise."""
+        reported, live, window = 0, 0, 0.0
+        for indicator in self.watchlist.indicators:
+            books = (self.support[indicator.id], self.counter[indicator.id])
+            its_own = sum(len(book.live(as_of, None)) for book in books)
+            if its_own:
+                reported += its_own
+                live += sum(len(book.live(as_of, indicator.half_life_days)) for book in books)
+                window = max(window, (indicator.half_life_days or math.inf) * STALE_HALF_LIVES)
+        return (reported, window) if reported and not live else None
 
     def _read(self, indicator: Indicator, as_of: datetime) -> IndicatorState:
         half_life = indicator.half_life_days
