@@ -316,7 +316,7 @@ def _load_watchlist(path: Path):
     from redline.watch import load_watchlist
 
     try:
-        return load_watchlist(path)
+        return load_watchlist(path, state.settings)
     except RedlineError as exc:
         _fail(exc)
 

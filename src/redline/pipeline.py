@@ -8,6 +8,7 @@ item already stored (by origin and content hash).
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from contextlib import contextmanager
@@ -22,6 +23,7 @@ from redline.errors import ItemError, RedlineError
 from redline.records import Article, RawItem
 from redline.settings import Settings
 from redline.store import Outcome, Store
+from redline.workers import die_with_parent
 
 @dataclass
 class Resident:
@@ -96,6 +98,8 @@ def run_ingest(
         on_error(error)
     batch: list[RawItem | ItemError] = []
     resident = resident or Resident()
+    if settings.code_events:
+        _code_left_behind(store, resident, workers, on_error, watchers)
     with _fetcher(fetcher, settings) as fetcher, _cleaner(workers, settings) as clean_all:
 
         def store_batch(items: list, results: list) -> None:
@@ -182,6 +186,16 @@ def _coder():
     from redline.events import Coder
 
     return Coder()
+
+
+def _code_left_behind(store: Store, resident: Resident, workers: int, on_error, watchers) -> None:
+    """Articles stored but never coded — a run stopped between storing a batch and coding it — are coded now,
+    so that a run after any stop leaves the store as an uninterrupted one would."""
+    while left := store.uncoded_articles(200):
+        resident.coder = resident.coder or _coder()
+        code_articles(left, store, resident.coder, n_process=workers, on_error=on_error)
+        for watcher in watchers:
+            watcher.observe([a.id for a in left])
 
 
 def code_articles(found: list[Article], store: Store, coder, n_process: int = 1,
@@ -288,7 +302,8 @@ def _cleaner(workers: int, settings: Settings):
     if workers <= 1:
         yield lambda batch: [clean_or_error(item, settings) for item in batch]
         return
-    with multiprocessing.get_context("spawn").Pool(workers) as pool:
+    with multiprocessing.get_context("spawn").Pool(workers, initializer=die_with_parent,
+                                                   initargs=(os.getpid(),)) as pool:
 
         def clean_all(batch):
             items = [item for item in batch if isinstance(item, RawItem)]  # read errors stay here

@@ -92,6 +92,23 @@ def _iso(value: datetime | None) -> str | None:
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
 
+def web_url(value: object) -> str | None:
+    """`value` when it is an http(s) URL with a host and nothing a browser would read otherwise (whitespace,
+    control characters, quotes, angle brackets); None for anything else — `javascript:`, `data:`, relative
+    paths. Only such URLs are stored as an article's link, and only such are ever rendered as links."""
+    if not isinstance(value, str) or len(value) > MAX_URL_CHARS:
+        return None
+    if any(ch.isspace() or ord(ch) < 32 or ch in "\"'<>`\\" for ch in value):
+        return None
+    scheme, _, rest = value.partition(":")
+    if scheme.lower() not in ("http", "https") or not rest.startswith("//") or not rest[2:].split("/")[0]:
+        return None
+    return value
+
+
+MAX_URL_CHARS = 4096
+
+
 def normalise_text(text: str) -> str:
     """Text as compared for identity: Unicode-normalised, case-folded, punctuation and spacing removed."""
     return _NON_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()

@@ -39,6 +39,14 @@ class Settings:
     code_events: bool = True
     # The web API's write token (`Authorization: Bearer …`); empty: the API is read-only. Best set as REDLINE_API_TOKEN.
     api_token: str = ""
+    # Limits on what an outsider can hand redline, each refused with a message naming the limit:
+    # the web API's request body and articles per POST (413), a watchlist's size and nesting (YAML and JSON
+    # alike), and how deeply a stage rule nests parentheses and "not".
+    max_request_bytes: int = 10_000_000
+    max_post_items: int = 1000
+    max_watchlist_bytes: int = 2_000_000
+    max_nesting: int = 64
+    max_rule_depth: int = 32
 
     @classmethod
     def load(cls, config_path: str | Path | None = None, env: dict | None = None, **overrides) -> "Settings":

@@ -18,7 +18,7 @@ from redline.clean import lines, meta
 from redline.clean.html import extract_html
 from redline.clean.paragraphs import Draft
 from redline.clean.text import extract_text
-from redline.records import Article, Author, RawItem, article_id, normalise_text
+from redline.records import Article, Author, RawItem, article_id, normalise_text, web_url
 from redline.settings import Settings
 
 __all__ = ["Cleaned", "clean", "clean_item", "drop_learned", "LearnedBoilerplate"]
@@ -109,7 +109,7 @@ def _assemble(item: RawItem, draft: Draft, page_meta: dict, outlet, settings: Se
         text=text,
         paragraphs=list(draft.paragraphs),
         title=draft.title or page_meta.get("title") or item.hints.get("title"),
-        url=item.url or page_meta.get("url"),
+        url=web_url(item.url) or web_url(page_meta.get("url")),
         outlet=outlet.display if outlet else None,
         published=published,
         updated=updated,

@@ -10,6 +10,7 @@ text order, and within a sentence the one nearest the root of the parse first: t
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -31,6 +32,7 @@ from redline.events.quotes import find_quotes, quote_for, speech_verb
 from redline.events.readings import plover_reading
 from redline.events.roles import LIGHT_VERBS, PRONOUNS, STATEMENT_NOUNS, Roles, carries_act, names_anyone
 from redline.events.tree import pruned
+from redline.workers import die_with_parent
 from redline.events.verbs import NO_EVENT, VerbMatch, match_nominal, match_verb, object_rule, verb_lemmas
 from redline.records import Event, Evidence, Party, Quantity, Quote
 
@@ -107,7 +109,8 @@ def _code_one(item: tuple[str, object, str | None]) -> Coded:
 def _code_in_workers(coder: "Coder", items: list, n_process: int) -> Iterator[Coded]:
     global _WORKER_CODER
     _WORKER_CODER = coder  # fork shares the loaded parser and dictionaries copy-on-write
-    with multiprocessing.get_context("fork").Pool(n_process) as pool:
+    with multiprocessing.get_context("fork").Pool(n_process, initializer=die_with_parent,
+                                                  initargs=(os.getpid(),)) as pool:
         yield from pool.imap(_code_one, items, chunksize=4)
 
 

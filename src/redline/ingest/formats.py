@@ -185,12 +185,18 @@ def _records_in(document) -> list:
     return [document]
 
 
+# Python's JSON reader recurses once per level of nesting; no article record is nested this deep.
+TOO_DEEP = "JSON nested too deeply to be an article record"
+
+
 def read_json(data: bytes, ctx: Context) -> Yield:
     text = decode(data, ctx.where, forced=ctx.encoding)
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise FormatError(ctx.where, f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except RecursionError:
+        raise FormatError(ctx.where, TOO_DEEP) from None
     for index, record in enumerate(_records_in(document), start=1):
         where = f"{ctx.where}#{index}"
         try:
@@ -209,6 +215,9 @@ def read_jsonl(data: bytes, ctx: Context) -> Yield:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             yield FormatError(where, f"not valid JSON: {exc.msg} at column {exc.colno}")
+            continue
+        except RecursionError:
+            yield FormatError(where, TOO_DEEP)
             continue
         try:
             yield _record_item(record, where, ctx)

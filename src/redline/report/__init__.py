@@ -17,7 +17,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from redline.records import Article, utcnow
+from redline.records import Article, utcnow, web_url
 from redline.store import Store
 from redline.stories.facts import unique_facts
 
@@ -223,10 +223,11 @@ def _environment() -> Environment:
     env = Environment(loader=PackageLoader("redline.report", "templates"), undefined=StrictUndefined,
                       autoescape=select_autoescape(["html", "html.j2"]), trim_blocks=True, lstrip_blocks=True)
     env.filters["cite_md"] = lambda citations: " ".join(
-        f"[{c.outlet}, {c.date or 'undated'}]({c.url})" if c.url else f"[{c.outlet}, {c.date or 'undated'}]"
+        f"[{c.outlet}, {c.date or 'undated'}]({web_url(c.url)})" if web_url(c.url) else f"[{c.outlet}, {c.date or 'undated'}]"
         for c in citations)
     env.filters["citation"] = lambda data: Citation(outlet=data["outlet"] or "unknown outlet", date=data["date"],
                                                     url=data["url"], article_id="")
+    env.filters["web_url"] = web_url
     env.filters["day"] = lambda value: value.strftime("%Y-%m-%d") if value else "—"
     env.filters["number"] = lambda value: f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
     return env

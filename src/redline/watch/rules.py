@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import operator
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from redline.errors import RedlineError
+from redline.settings import Settings
 
 _TOKEN = re.compile(r"\s*(>=|<=|==|!=|>|<|=|\(|\)|[A-Za-z][\w-]*)")
 _OPS = {">=": operator.ge, ">": operator.gt, "=": operator.eq, "==": operator.eq, "!=": operator.ne,
@@ -56,18 +58,20 @@ class Rule:
         return self.explain(ranks)[0]
 
     def __repr__(self) -> str:
-        return f"Rule({self.text!r})"
+        return f"Rule({_shown(self.text)})"
 
 
-def parse_rule(text: str, levels: dict[str, list[str]]) -> Rule:
-    """Parse `text` against the indicators' level names; a RuleError says what is wrong and where."""
+def parse_rule(text: str, levels: dict[str, list[str]], max_depth: int = Settings.max_rule_depth) -> Rule:
+    """Parse `text` against the indicators' level names; a RuleError says what is wrong and where. A rule nested
+    deeper than `max_depth` (parentheses and "not") is refused: no real rule needs it, and it would exhaust the
+    stack of the parser and of every evaluation."""
     if text.strip().lower() in ("", "always"):
         return Rule(text, ("always",))
     tokens = _tokens(text)
-    parser = _Parser(tokens, levels, text)
+    parser = _Parser(tokens, levels, text, max_depth)
     node = parser.either()
     if parser.position < len(tokens):
-        raise RuleError(f"unexpected {tokens[parser.position]!r} in rule {text!r}")
+        raise RuleError(f"unexpected {tokens[parser.position]!r} in rule {_shown(text)}")
     return Rule(text, node)
 
 
@@ -76,15 +80,21 @@ def _tokens(text: str) -> list[str]:
     while position < len(text.rstrip()):
         found = _TOKEN.match(text, position)
         if not found:
-            raise RuleError(f"cannot read {text[position:].strip()!r} in rule {text!r}")
+            raise RuleError(f"cannot read {_shown(text[position:].strip())} in rule {_shown(text)}")
         tokens.append(found.group(1))
         position = found.end()
     return tokens
 
 
+def _shown(text: str, width: int = 60) -> str:
+    """A rule as an error message quotes it: the start of a long one."""
+    return repr(text if len(text) <= width else text[:width] + "…")
+
+
 class _Parser:
-    def __init__(self, tokens: list[str], levels: dict[str, list[str]], text: str):
+    def __init__(self, tokens: list[str], levels: dict[str, list[str]], text: str, max_depth: int):
         self.tokens, self.levels, self.text, self.position = tokens, levels, text, 0
+        self.max_depth, self.depth = max_depth, 0
 
     def peek(self) -> str | None:
         return self.tokens[self.position] if self.position < len(self.tokens) else None
@@ -92,7 +102,7 @@ class _Parser:
     def take(self) -> str:
         token = self.peek()
         if token is None:
-            raise RuleError(f"rule {self.text!r} ends too early")
+            raise RuleError(f"rule {_shown(self.text)} ends too early")
         self.position += 1
         return token
 
@@ -113,18 +123,29 @@ class _Parser:
     def single(self):
         token = self.take()
         if token.lower() == "not":
-            return ("not", self.single())
+            with self._deeper():
+                return ("not", self.single())
         if token == "(":
-            node = self.either()
+            with self._deeper():
+                node = self.either()
             if self.take() != ")":
-                raise RuleError(f"missing ')' in rule {self.text!r}")
+                raise RuleError(f"missing ')' in rule {_shown(self.text)}")
             return node
         return self.comparison(token)
+
+    @contextmanager
+    def _deeper(self):
+        self.depth += 1
+        if self.depth > self.max_depth:
+            raise RuleError(f"rule {_shown(self.text)} nests parentheses and \"not\" more than {self.max_depth} deep "
+                            "(setting max_rule_depth)")
+        yield
+        self.depth -= 1
 
     def comparison(self, indicator: str):
         if indicator not in self.levels:
             known = ", ".join(sorted(self.levels)) or "none"
-            raise RuleError(f"unknown indicator {indicator!r} in rule {self.text!r} (indicators: {known})")
+            raise RuleError(f"unknown indicator {indicator!r} in rule {_shown(self.text)} (indicators: {known})")
         ladder = self.levels[indicator]
         if self.peek() not in _OPS:
             return ("cmp", Comparison(indicator, ">", ladder[0], 0))

@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from redline.errors import RedlineError
 from redline.records import MODALITIES
+from redline.settings import Settings
 from redline.watch.rules import Rule, RuleError, parse_rule
 
 # What counts as evidence unless an indicator says otherwise: everything but denials, which count against.
@@ -207,7 +208,7 @@ class Watchlist(Strict):
         return {outlet: str(grade).upper() for outlet, grade in value.items()}
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Watchlist":
+    def _consistent(self, info: ValidationInfo) -> "Watchlist":
         problems = []
         ids = [i.id for i in self.indicators]
         problems += [f"indicator id {i!r} is used twice" for i in sorted({i for i in ids if ids.count(i) > 1})]
@@ -221,7 +222,8 @@ class Watchlist(Strict):
             problems.append(f"stage levels must be 0, 1, 2, … with no gaps or repeats (got {levels})")
         for stage in self.stages:
             try:
-                parse_rule(stage.when, {i.id: i.levels for i in self.indicators})
+                parse_rule(stage.when, {i.id: i.levels for i in self.indicators},
+                           (info.context or {}).get("max_rule_depth", Settings.max_rule_depth))
             except RuleError as exc:
                 problems.append(f"stage {stage.level} ({stage.name}): {exc}")
         if problems:
@@ -232,7 +234,8 @@ class Watchlist(Strict):
     def rules(self) -> dict[int, Rule]:
         """Stage level → its parsed rule, parsed once: every evaluation reads them all."""
         levels = {i.id: i.levels for i in self.indicators}
-        return {stage.level: parse_rule(stage.when, levels) for stage in self.stages}
+        # Validated already, under whatever depth limit the loader gave: no limit again here.
+        return {stage.level: parse_rule(stage.when, levels, max_depth=10**6) for stage in self.stages}
 
     def rule(self, stage: Stage) -> Rule:
         return self.rules[stage.level]
@@ -250,11 +253,18 @@ class Watchlist(Strict):
         return self.reliability.get(outlet) or self.reliability.get(outlet.lower()) or self.default_reliability
 
 
-def load_watchlist(path: str | Path) -> Watchlist:
-    """Read and validate a watchlist; a `reliability:` that names a file is read from beside the watchlist."""
+def load_watchlist(path: str | Path, settings: Settings | None = None) -> Watchlist:
+    """Read and validate a watchlist; a `reliability:` that names a file is read from beside the watchlist.
+    A file over `max_watchlist_bytes`, or nested deeper than `max_nesting`, is refused before it is parsed."""
     path = Path(path)
+    settings = settings or Settings()
     try:
+        size = path.stat().st_size
+        if size > settings.max_watchlist_bytes:
+            raise WatchlistError(f"{path}: {size:,} bytes is more than a watchlist may hold "
+                                 f"({settings.max_watchlist_bytes:,}, setting max_watchlist_bytes)")
         raw = path.read_bytes()
+        _check_nesting(raw, settings.max_nesting, path)
         data = yaml.safe_load(raw)
     except OSError as exc:
         raise WatchlistError(f"{path}: cannot read the watchlist ({exc.strerror or exc})") from exc
@@ -266,10 +276,24 @@ def load_watchlist(path: str | Path) -> Watchlist:
         data["reliability"] = _reliability_table(path.parent / data["reliability"], path)
     data["version"] = hashlib.sha256(raw).hexdigest()[:12]
     try:
-        return Watchlist.model_validate(data)
+        return Watchlist.model_validate(data, context={"max_rule_depth": settings.max_rule_depth})
     except ValidationError as exc:
         lines = [f"  {_place(e['loc'])}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()]
         raise WatchlistError(f"{path}: {len(lines)} problem(s)\n" + "\n".join(lines)) from None
+
+
+def _check_nesting(raw: bytes, limit: int, path: Path) -> None:
+    """Refuse YAML nested deeper than `limit` (mappings, lists, and flow `[[[…` alike) by reading its events,
+    which the YAML parser produces without recursion; building the document from them recurses once per level."""
+    depth = 0
+    for event in yaml.parse(raw, Loader=yaml.SafeLoader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > limit:
+                line = event.start_mark.line + 1 if event.start_mark else "?"
+                raise WatchlistError(f"{path}: nested more than {limit} deep at line {line} (setting max_nesting)")
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
 
 
 def _reliability_table(table: Path, watchlist: Path) -> dict:

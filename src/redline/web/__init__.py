@@ -24,20 +24,23 @@ from typing import Optional
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 
 from redline.pipeline import run_ingest
-from redline.records import MODALITIES
+from redline.records import MODALITIES, web_url
 from redline.report import story_brief
 from redline.settings import Settings
 from redline.store import Store
 from redline.watch import Watcher, load_watchlist, moment
 from redline.web import charts
+from redline.web.guard import Guard
 
 # Story briefs kept in memory by the dashboard (the most recently read).
 STORY_CACHE_SIZE = 256
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
+TEMPLATES.env.filters["web_url"] = web_url
 TEMPLATES.env.filters["codes"] = lambda parties: ", ".join(p.get("code") or "?" for p in parties) or "?"
 
 
@@ -57,7 +60,7 @@ class Dashboard:
     def __init__(self, settings: Settings, watchlist_paths: list[Path], token: str | None):
         self.settings = settings
         self.store = Store.open(settings)
-        self.watchlists = [load_watchlist(path) for path in watchlist_paths]
+        self.watchlists = [load_watchlist(path, settings) for path in watchlist_paths]
         self.token = token
         self._watchers: dict[str, tuple[int, Watcher]] = {}
         self._told: OrderedDict[tuple, object] = OrderedDict()
@@ -121,6 +124,8 @@ def create_app(settings: Settings, watchlists: list[Path] = (), token: str | Non
                   version="0.1.0")
     dash = Dashboard(settings, list(watchlists), token)
     app.state.dashboard = dash
+    app.add_middleware(Guard, max_body_bytes=settings.max_request_bytes)
+    app.mount("/static", StaticFiles(directory=str(Path(__file__).with_name("static"))), name="static")
 
     def page(request: Request, name: str, **context) -> HTMLResponse:
         return TEMPLATES.TemplateResponse(request, name, {"watchlists": dash.watchlists, **context})
@@ -216,6 +221,9 @@ def create_app(settings: Settings, watchlists: list[Path] = (), token: str | Non
     @app.post("/api/articles", tags=["articles"], status_code=201, dependencies=[Depends(require_token)])
     def api_ingest(articles: list[ArticleIn]) -> dict:
         """Ingest articles (clean, fold copies, stories, events, watchlists) as `redline ingest` does."""
+        if len(articles) > dash.settings.max_post_items:
+            raise HTTPException(413, f"{len(articles):,} articles in one request; at most "
+                                     f"{dash.settings.max_post_items:,} (setting max_post_items)")
         with tempfile.TemporaryDirectory() as scratch:
             path = Path(scratch) / "posted.jsonl"
             path.write_text("".join(json.dumps(a.model_dump(exclude_none=True)) + "\n" for a in articles))
