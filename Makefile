@@ -23,6 +23,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/watch.py
 	$(BIN)/python benchmarks/web.py
 	$(BIN)/python benchmarks/collect.py
+	$(BIN)/python benchmarks/robustness.py
 
 # What CI runs: every benchmark on a small slice, checked against the floors in benchmarks/floors.json.
 bench-smoke: $(STAMP)
@@ -33,6 +34,7 @@ bench-smoke: $(STAMP)
 	$(BIN)/python benchmarks/watch.py --smoke
 	$(BIN)/python benchmarks/web.py --smoke
 	$(BIN)/python benchmarks/collect.py --smoke
+	$(BIN)/python benchmarks/robustness.py --smoke
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -37,7 +37,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from common import EVAL, ROOT, Timer, finish, peak_rss_mb
+from common import EVAL, Timer, finish, peak_rss_mb
 
 from redline.events import Coder
 from redline.events.training import fit, folds, read_gold, read_negatives

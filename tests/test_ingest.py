@@ -1,14 +1,18 @@
 """Ingest from every supported input, with real files, a real SQLite store and a real HTTP server on 127.0.0.1."""
 
+import dataclasses
 import gzip
 import io
 import json
+import zlib
 
 import pytest
 from conftest import DONGA_SEED, FIXTURES, KOREAPRO_SEED
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from redline.errors import ItemError
+from redline.ingest import Document, read
 from redline.pipeline import run_ingest
 
 ARTICLE_HTML = (FIXTURES / "article.html").read_text(encoding="utf-8")
@@ -206,3 +210,56 @@ def test_parallel_cleaning_stores_the_same_articles(settings, tmp_path, tmp_path
         results[workers] = (summary.stored, summary.failed, sorted(a.id for a in store.articles(limit=None)))
         store.close()
     assert results[1] == results[2] and results[1][:2] == (8, 2)
+
+
+def test_a_warc_cut_anywhere_is_an_error_never_a_quiet_short_read(store, settings, tmp_path):
+    data = _warc([(f"https://www.yna.co.kr/view/{n}", "text/html", page(n).encode()) for n in range(3, 6)])
+    quiet = []
+    for cut in sorted(set(range(8, len(data), max(1, len(data) // 60))) - _member_ends(data)):
+        (tmp_path / "cut.warc.gz").write_bytes(data[:cut])
+        results = list(read(Document(str(tmp_path / "cut.warc.gz")), settings=settings))
+        if not any(isinstance(r, ItemError) for r in results):
+            quiet.append(cut)
+    assert quiet == []
+
+
+def _member_ends(data: bytes) -> set[int]:
+    """Where each gzip member ends: a WARC cut there is a well-formed, shorter WARC, not a damaged one."""
+    ends, position = set(), 0
+    while position < len(data):
+        stream = zlib.decompressobj(31)
+        stream.decompress(data[position:])
+        position = len(data) - len(stream.unused_data)
+        ends.add(position)
+    return ends
+
+
+def test_an_archived_page_over_the_size_limit_is_refused_and_the_next_is_read(store, settings, tmp_path):
+    data = _warc([("https://www.yna.co.kr/view/big", "text/html", b"<html><body><p>" + b" " * 3_000_000),
+                  ("https://www.yna.co.kr/view/7", "text/html", page(7).encode())])
+    (tmp_path / "big.warc.gz").write_bytes(data)
+    small = dataclasses.replace(settings, max_response_bytes=1_000_000)
+    summary, errors = ingest([tmp_path / "big.warc.gz"], store, small)
+    assert (summary.stored, summary.failed) == (1, 1)
+    assert "over the 1,000,000-byte limit" in errors[0].reason and "#urn:uuid:" in errors[0].where
+
+
+def test_a_text_longer_than_any_article_is_refused_naming_the_setting(store, settings, tmp_path):
+    (tmp_path / "log.txt").write_text((BODY.format(n=1) + "\n\n") * 6000)  # ~1.2 M characters
+    (tmp_path / "ok.txt").write_text(BODY.format(n=2))
+    summary, errors = ingest([tmp_path], store, settings)
+    assert (summary.stored, summary.failed) == (1, 1)
+    assert "max_article_chars" in errors[0].reason and errors[0].where.endswith("log.txt")
+
+
+def test_json_fields_of_the_wrong_type_are_dropped_not_fatal(store, settings, tmp_path):
+    records = [{"text": BODY.format(n=3), "title": ["a", "list"], "outlet": {"name": "x"}, "date": True,
+                "authors": ["Kim Min-ji", 7, None]},
+               {"text": BODY.format(n=4), "title": "Shipment four", "date": 1729504800}]
+    (tmp_path / "typed.jsonl").write_text("\n".join(json.dumps(r) for r in records))
+    summary, errors = ingest([tmp_path / "typed.jsonl"], store, settings)
+    assert (summary.stored, summary.failed) == (2, 0), errors
+    first, second = sorted(store.articles(), key=lambda a: a.text)
+    assert first.title is None and first.outlet is None and first.published is None
+    assert [a.name for a in first.authors] == ["Kim Min-ji"]
+    assert second.title == "Shipment four" and second.published.year == 2024  # a Unix timestamp is a date

@@ -67,3 +67,12 @@ def test_json_nested_too_deep_is_an_item_error_and_the_run_goes_on(tmp_path):
                      f"sqlite:///{tmp_path / 'r.db'}", cwd=tmp_path)
     assert result.returncode == 0 and "Traceback" not in result.stderr
     assert result.stderr.count("nested too deeply") == 2 and "1 stored" in result.stdout
+
+
+@pytest.mark.parametrize("table", [b"\xff\xfe\x00 binary", b"[" * 1000, b"- just\n- a list\n"])
+def test_a_watchlist_whose_reliability_table_is_garbage_is_one_clear_error(tmp_path, table):
+    (tmp_path / "outlets.yaml").write_bytes(table)
+    watchlist = tmp_path / "watch.yaml"
+    watchlist.write_bytes(SHIPPED.read_bytes())
+    with pytest.raises(RedlineError, match="outlets.yaml"):
+        load_watchlist(watchlist)

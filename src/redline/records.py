@@ -29,9 +29,30 @@ class RawItem:
     hints: dict = field(default_factory=dict)
     fetched_at: datetime = field(default_factory=utcnow)
 
+    def __post_init__(self):
+        self.hints = typed_hints(self.hints)
+
     @property
     def content_sha(self) -> str:
         return hashlib.sha256(self.content.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+_DATE = (str, datetime, int, float)  # a number is a Unix timestamp
+_HINT_TYPES = {"title": (str,), "outlet": (str,), "published": _DATE, "updated": _DATE, "crawled": _DATE}
+
+
+def typed_hints(hints: dict) -> dict:
+    """The hints a source declares, each of the type the cleaner reads; a list given as a title, a mapping as an
+    outlet, a boolean as a date, or a number among the authors is dropped here, once, for every reader."""
+    kept = {}
+    for key, value in hints.items():
+        if key == "authors":
+            value = [name for name in value if isinstance(name, str)] if isinstance(value, list) else value
+            if isinstance(value, str | list) and value:
+                kept[key] = value
+        elif isinstance(value, _HINT_TYPES.get(key, object)) and not isinstance(value, bool) and value != "":
+            kept[key] = value
+    return kept
 
 
 @dataclass(frozen=True)

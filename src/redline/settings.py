@@ -24,6 +24,8 @@ class Settings:
     http_timeout_s: float = 20.0
     # Responses larger than this are refused: a news page is rarely over a few MB.
     max_response_bytes: int = 10_000_000
+    # A cleaned text longer than this is not one article (a book, a log, a concatenated dump): refused, not coded.
+    max_article_chars: int = 1_000_000
     # A feed entry with fewer words than this is a summary: the linked page is fetched instead.
     feed_summary_max_words: int = 120
     # Articles written to the store per transaction during ingest (an interrupt loses at most one batch).

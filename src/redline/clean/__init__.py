@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 
+from redline.errors import NoArticleError
 from redline.clean import lines, meta
 from redline.clean.html import extract_html
 from redline.clean.paragraphs import Draft
@@ -58,12 +59,21 @@ def clean_item(
 ) -> Cleaned:
     """Clean one item. Raises an ItemError (NoArticleError) naming the item when it holds no article."""
     settings = settings or Settings()
+    if item.media_type == "text/plain":  # plain text is its article: refused before the cleaner reads it all
+        _within_length(len(item.content), item, settings)
     draft, page_meta = _extract(item)
     outlet = _outlet(item, draft, page_meta)
     cleaned = Cleaned(article=_assemble(item, draft, page_meta, outlet, settings), draft=draft)
+    _within_length(len(cleaned.article.text), item, settings)
     if learned and cleaned.article.outlet:
         return drop_learned(cleaned, learned(cleaned.article.outlet))
     return cleaned
+
+
+def _within_length(chars: int, item: RawItem, settings: Settings) -> None:
+    if chars > settings.max_article_chars:
+        raise NoArticleError(item.origin, f"{chars:,} characters of text is longer than any article "
+                                          f"(setting max_article_chars, {settings.max_article_chars:,})")
 
 
 def drop_learned(cleaned: Cleaned, known: frozenset[str]) -> Cleaned:

@@ -77,6 +77,7 @@ def read(
             fetch=fetcher.get if fetcher else None,
             skip=skip,
             feed_summary_max_words=settings.feed_summary_max_words,
+            max_record_bytes=settings.max_response_bytes,
         )
         yield from _guarded(reader.read(data, ctx), document.location)
     except ItemError as exc:

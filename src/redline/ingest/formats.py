@@ -6,9 +6,11 @@ name; the built-in ones use the same door as a user's own (`register_reader`).
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import re
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -31,6 +33,7 @@ class Context:
     fetch: Callable | None = None  # url -> fetch.Response; None when offline
     skip: Callable[[str], bool] = lambda origin: False  # origins already stored: not fetched again
     feed_summary_max_words: int = 120
+    max_record_bytes: int = 10_000_000  # one archived page (settings.max_response_bytes)
 
 
 @dataclass
@@ -295,9 +298,10 @@ def read_warc(data: bytes, ctx: Context) -> Yield:
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
-    count = 0
+    count = records = 0
     try:
         for record in ArchiveIterator(io.BytesIO(data)):
+            records += 1
             if record.rec_type != "response" or record.http_headers is None:
                 continue
             status = record.http_headers.get_statuscode()
@@ -306,7 +310,11 @@ def read_warc(data: bytes, ctx: Context) -> Yield:
                 continue
             record_id = record.rec_headers.get_header("WARC-Record-ID") or f"record-{count + 1}"
             where = f"{ctx.where}#{record_id.strip('<>')}"
-            payload = record.content_stream().read()
+            # Read no more than a page may hold: a record that inflates to gigabytes is refused, not loaded.
+            payload = record.content_stream().read(ctx.max_record_bytes + 1)
+            if len(payload) > ctx.max_record_bytes:
+                yield ReadError(where, f"archived page is over the {ctx.max_record_bytes:,}-byte limit")
+                continue
             if getattr(record.raw_stream, "limit", 0) > 0:  # the archive ended inside this record
                 raise EOFError(f"record {record_id} is cut short")
             count += 1
@@ -321,8 +329,35 @@ def read_warc(data: bytes, ctx: Context) -> Yield:
                 url=record.rec_headers.get_header("WARC-Target-URI"),
                 hints={"crawled": record.rec_headers.get_header("WARC-Date")},
             )
-    except (ArchiveLoadFailed, EOFError, OSError, ValueError) as exc:
-        yield ReadError(ctx.where, f"truncated or corrupt WARC after {count} HTML record(s): {exc}".strip())
+    # warcio's header parser meets a malformed record with whatever its code trips on (AttributeError on a status
+    # line with no space, IndexError, KeyError): each means the same to the reader, a corrupt archive.
+    except (ArchiveLoadFailed, EOFError, OSError, ValueError, AttributeError, IndexError, KeyError, TypeError) as exc:
+        yield ReadError(ctx.where, f"truncated or corrupt WARC after {count} HTML record(s): {_first_line(exc)}")
+        return
+    # warcio ends quietly where a compressed archive is cut short: say so rather than return fewer pages.
+    if not records:
+        yield ReadError(ctx.where, "no WARC record in the file (empty, cut short, or not a WARC)")
+    elif data[:2] == b"\x1f\x8b" and not _gzip_complete(data):
+        yield ReadError(ctx.where, f"truncated WARC: the compressed stream ends inside a record, after {count} "
+                                   "HTML record(s)")
+
+
+def _first_line(exc: Exception) -> str:
+    """warcio's messages run to a paragraph of advice: its first sentence, and the fix where it names one."""
+    text = " ".join(str(exc).split()).removeprefix("ERROR: ")
+    first = text.split(". ")[0].rstrip(".")
+    return first + (" (it can be fixed with `warcio recompress`)" if "warcio recompress" in text else "")
+
+
+def _gzip_complete(data: bytes) -> bool:
+    """Whether every gzip member in `data` ends properly (read through in chunks: memory stays flat)."""
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+            while stream.read(1 << 20):
+                pass
+    except (EOFError, OSError, zlib.error):
+        return False
+    return True
 
 
 register_reader(Reader("warc", (".warc", ".warc.gz", ".arc", ".arc.gz"), lambda head: head.startswith(b"WARC/"),

@@ -258,22 +258,11 @@ def load_watchlist(path: str | Path, settings: Settings | None = None) -> Watchl
     A file over `max_watchlist_bytes`, or nested deeper than `max_nesting`, is refused before it is parsed."""
     path = Path(path)
     settings = settings or Settings()
-    try:
-        size = path.stat().st_size
-        if size > settings.max_watchlist_bytes:
-            raise WatchlistError(f"{path}: {size:,} bytes is more than a watchlist may hold "
-                                 f"({settings.max_watchlist_bytes:,}, setting max_watchlist_bytes)")
-        raw = path.read_bytes()
-        _check_nesting(raw, settings.max_nesting, path)
-        data = yaml.safe_load(raw)
-    except OSError as exc:
-        raise WatchlistError(f"{path}: cannot read the watchlist ({exc.strerror or exc})") from exc
-    except yaml.YAMLError as exc:
-        raise WatchlistError(f"{path}: not valid YAML ({_yaml_place(exc)})") from exc
+    raw, data = _read_yaml(path, settings)
     if not isinstance(data, dict):
         raise WatchlistError(f"{path}: a watchlist is a mapping with problem, indicators and stages")
     if isinstance(data.get("reliability"), str):
-        data["reliability"] = _reliability_table(path.parent / data["reliability"], path)
+        data["reliability"] = _reliability_table(path.parent / data["reliability"], path, settings)
     data["version"] = hashlib.sha256(raw).hexdigest()[:12]
     try:
         return Watchlist.model_validate(data, context={"max_rule_depth": settings.max_rule_depth})
@@ -296,11 +285,27 @@ def _check_nesting(raw: bytes, limit: int, path: Path) -> None:
             depth -= 1
 
 
-def _reliability_table(table: Path, watchlist: Path) -> dict:
+def _read_yaml(path: Path, settings: Settings) -> tuple[bytes, object]:
+    """The file's bytes and its YAML, refused with one line if too big, too deep, not UTF-8 or not YAML."""
     try:
-        data = yaml.safe_load(table.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise WatchlistError(f"{watchlist}: cannot read its reliability table {table} ({exc})") from exc
+        size = path.stat().st_size
+        if size > settings.max_watchlist_bytes:
+            raise WatchlistError(f"{path}: {size:,} bytes is more than a watchlist may hold "
+                                 f"({settings.max_watchlist_bytes:,}, setting max_watchlist_bytes)")
+        raw = path.read_bytes()
+        _check_nesting(raw, settings.max_nesting, path)
+        return raw, yaml.safe_load(raw)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        raise WatchlistError(f"{path}: cannot read it ({getattr(exc, 'strerror', None) or exc})") from exc
+    except yaml.YAMLError as exc:
+        raise WatchlistError(f"{path}: not valid YAML ({_yaml_place(exc)})") from exc
+
+
+def _reliability_table(table: Path, watchlist: Path, settings: Settings) -> dict:
+    try:
+        data = _read_yaml(table, settings)[1] or {}
+    except WatchlistError as exc:
+        raise WatchlistError(f"{watchlist}: cannot read its reliability table: {exc}") from exc
     if not isinstance(data, dict):
         raise WatchlistError(f"{table}: a reliability table maps outlet names to letters A–F")
     return data.get("outlets", data)
