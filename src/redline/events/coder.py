@@ -225,6 +225,21 @@ class Coder:
         proposed = [replace(e, actor=list(e.actor), recipient=list(e.recipient)) for e in events]
         return proposed, events if self.model is None else self._decide(context, matches, events)
 
+    def modality_of(self, text: str, word: str) -> str:
+        """The modality an act carried by `word` (its first occurrence) is read with in `text`, whether or not an
+        event is coded there: what `benchmarks/modality_set.py` scores, and a way to ask why a sentence reads so."""
+        doc = self.nlp(self._fit(text))
+        actors = read_document(doc, self.lex)
+        quotes = [q for q, _ in find_quotes(doc, lambda token: self.roles.party(token, actors))]
+        token = next((t for t in doc if t.lower_ == word.lower()), None)
+        if token is None:
+            raise ValueError(f"{word!r} is not a word of the text")
+        if token.pos_ == "VERB":
+            actor = self.roles.resolve_subject(self.roles.subject(token), token, actors, quotes)
+        else:
+            actor = self.roles.nominal_actor(token, actors, quotes)
+        return self._modality(token, actor, actors, quotes).modality
+
     def proposals(self, doc: Doc) -> list[Proposal]:
         """What the rules propose in each sentence of a parsed text, as the trained layer reads it: the input of
         the training (redline.events.training)."""
