@@ -20,6 +20,10 @@ browser patch, accidents), each topic scored by the fold that did not see it; an
 sentences of the ScrapingHub pages' article bodies (everyday news and blogs), with 50 of those events drawn at
 random into benchmarks/out/events_scrapinghub_sample.jsonl for reading by hand.
 
+Modality (benchmarks/modality_set.py): 339 sentences of news labelled with the modality of one act each; the
+modality read on the act's word and the modality coded there, macro-F1 per half (b is the half never read).
+Quantities (benchmarks/quantity_set.py): 109 printed counts; value, bound and kind all right, per half.
+
 Speed: ECB+ dev articles coded whole (articles/s, one process and two), and the ratio to spaCy's full English
 pipeline run over the same texts in one process.
 
@@ -38,6 +42,9 @@ from collections import Counter
 from pathlib import Path
 
 from common import EVAL, Timer, finish, peak_rss_mb
+
+import modality_set
+import quantity_set
 
 from redline.events import Coder
 from redline.events.training import fit, folds, read_gold, read_negatives
@@ -280,6 +287,8 @@ def main() -> None:
         figures["model_kb"] = round(path.stat().st_size / 1024, 1)
     figures["training_s"] = round(timer.seconds, 1)
     shipped = Coder(nlp=reader.nlp)
+    figures.update(modality_set.score(shipped)[0])  # 339 sentences, seconds: the whole set in smoke runs too
+    figures.update(quantity_set.score(shipped.nlp)[0])
     figures.update(scrapinghub(shipped, args.smoke))
     ecb = [json.loads(line)["text"] for line in (EVAL / "stories" / "ecbplus_dev.jsonl").open(encoding="utf-8")]
     articles = ecb[:SMOKE_ARTICLES] if args.smoke else ecb[:200]

@@ -40,7 +40,7 @@ def read_set(path: Path = SET) -> list[dict]:
 def coded_modality(coder, row: dict) -> str:
     """The modality of the act on the word among the events coded: a threat PLOVER codes as THREATEN (asserted:
     the threat was made) carries the threatened act in its `action`."""
-    word = row["trigger"].lower()
+    word = row["trigger"].partition("#")[0].lower()
     for event in coder.code(row["text"]).events:
         if word in re.findall(r"[\w'-]+", event.evidence.trigger.lower()):
             threat = event.event == "THREATEN" and event.action not in (None, "THREATEN")
@@ -66,7 +66,8 @@ def score(coder, rows: list[dict] | None = None) -> tuple[dict, list[dict]]:
     labels = sorted({row["modality"] for row in rows})
     for row in rows:
         row["coded"] = coded_modality(coder, row)
-        row["read"] = coder.modality_of(row["text"], row["trigger"])
+        word, _, occurrence = row["trigger"].partition("#")  # "launch#2": the second "launch" of the sentence
+        row["read"] = coder.modality_of(row["text"], word, int(occurrence or 1))
     figures: dict = {"modality_sentences": len(rows)}
     for key, name in (("read", "modality"), ("coded", "modality_coded")):
         for half in ("a", "b", None):

@@ -148,12 +148,71 @@ def test_modality_of_one_sentence(coder, text, modality, extra):
         assert getattr(event, key) == value
 
 
+@pytest.mark.parametrize("text, word, modality", [
+    ("North Korea has called the accusations that it is sending soldiers to Russia groundless rumours.", "sending",
+     "denied"),
+    ("Peskov dismissed as contradictory the claims that North Korean soldiers had entered Russia.", "entered",
+     "denied"),
+    ("Beijing rejected accusations that it is supplying weapons components to Moscow.", "supplying", "denied"),
+    ("North Korea is also preparing to launch a spy satellite.", "launch", "planned"),
+    ("We have reasons to believe that Moscow intends to share advanced space technology.", "share", "planned"),
+    ("The move followed its failed attempt to launch a spy satellite earlier this year.", "launch", "failed"),
+    ("Russian forces failed to capture the town after weeks of assaults.", "capture", "failed"),
+    ("North Korean troops fighting in Ukraine, some killed, says Seoul.", "fighting", "reported"),
+    ("North Korean troops have highly likely been deployed to the front.", "deployed", "assessed"),
+    ("Iran is believed to have supplied the drones used in the attack.", "supplied", "assessed"),
+    ("Pyongyang promised to send over 10,000 soldiers to support Moscow.", "send", "promised"),
+    ("Beijing vowed to punish any Taiwanese independence forces.", "punish", "threatened"),
+    ("There are concerns over Russia potentially transferring missiles and nuclear technology to North Korea.",
+     "transferring", "feared"),
+    ("No North Korean troops have been deployed inside Ukraine itself.", "deployed", "negated"),
+    ("Asked whether North Korea was sending troops, Peskov said he had nothing to say.", "sending", "none"),
+    ("The Kremlin has not denied or confirmed that North Korean soldiers are fighting in Kursk.", "fighting", "none"),
+    ("The ministry declined to say whether troops had been deployed.", "deployed", "none"),
+])
+def test_claims_read_through_the_whole_frame(coder, text, word, modality):
+    assert coder.modality_of(text, word) == modality
+
+
+def test_a_question_or_a_refusal_to_say_is_no_event(coder):
+    for text in ("When asked if North Korea was sending its troops to fight, Peskov declined to comment.",
+                 "The Kremlin has not denied or confirmed that North Korea sent troops to Russia."):
+        assert not [e for e in coder.code(text).events if e.evidence.trigger in {"sending", "sent"}]
+    assert coder.code("North Korea sent troops to Russia.").events  # the same act, told: coded
+
+
 def test_quantities_ranges_approximations_and_owners(coder):
     event = coder.code("Between 10,000 and 12,000 North Korean soldiers were deployed to Russia.").events[0]
     quantity = event.quantities[0]
     assert (quantity.low, quantity.high, quantity.unit, quantity.what) == (10_000, 12_000, "soldier", "PRK")
     event = coder.code("The United Nations will provide nearly 25,000 tons of food aid to Liberia.").events[0]
     assert event.quantities[0].approximate and event.quantities[0].value == 25_000
+
+
+@pytest.mark.parametrize("text, value, bound, kind", [
+    ("Pyongyang sent ahead some 15-hundred special forces troops.", 1500, "about", "troops"),
+    ("There are about eight-thousand North Korean troops in the Kursk region.", 8000, "about", "troops"),
+    ("More than 12,000 North Korean soldiers have been deployed to Russia.", 12000, "more_than", "troops"),
+    ("Pyongyang promised to send over 10,000 soldiers to support Moscow.", 10000, "more_than", "troops"),
+    ("A few thousand North Korean soldiers are now fighting alongside Russian units.", 3000, "about", "troops"),
+    ("Tens of thousands of soldiers are stationed along the front.", 10000, "order", "troops"),
+    ("Four thousand five hundred soldiers took part in the drills.", 4500, "exact", "troops"),
+    ("At least 30 people were killed in the strike on the market.", 30, "at_least", "casualties"),
+    ("Ukrainian forces captured two North Korean soldiers.", 2, "exact", "prisoners"),
+    ("The G7 agreed on a $50bn loan backed by frozen Russian assets.", 50e9, "exact", "money"),
+])
+def test_quantities_as_numbers_of_a_kind(coder, text, value, bound, kind):
+    from redline.events.quantities import read_quantities
+
+    quantity = next(q for sent in coder.nlp(text).sents for q, _ in read_quantities(sent))
+    assert (quantity.value, quantity.bound, quantity.kind) == (value, bound, kind)
+
+
+def test_a_troops_indicator_counts_soldiers_by_their_kind(coder):
+    event = next(e for e in coder.code("More than 12,000 North Korean soldiers have been deployed to Russia.").events
+                 if e.quantities)
+    quantity = event.quantities[0]
+    assert quantity.unit == "soldier" and quantity.kind == "troops"  # the unit as printed stays on the record
 
 
 def test_metonyms_relative_dates_and_places(coder):

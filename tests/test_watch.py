@@ -450,3 +450,16 @@ def test_sinks_are_written_short_or_in_full(tmp_path):
     path.write_text(WATCHLIST + "alerts:\n  - email: {host: 127.0.0.1}\n")
     with pytest.raises(WatchlistError, match="alerts\\[0\\].*needs to"):
         load_watchlist(path)
+
+
+def test_a_quantity_measure_reads_the_kind_and_a_failed_attempt_crosses_nothing():
+    from redline.records import Observation
+    from redline.watch.indicators import _figure
+    from redline.watch.watchlist import DEFAULT_MODALITIES
+
+    soldiers = Observation(event_id=1, article_id="a", event="AID", modality="reported", hearsay=True, sentence="",
+                           trigger="deployed", published=datetime(2025, 1, 6, tzinfo=timezone.utc),
+                           quantities=[{"value": 12000, "unit": "soldier", "kind": "troops", "bound": "more_than"}])
+    assert _figure(soldiers, "troops") == 12000  # "more than 12,000 soldiers" is a figure of troops
+    assert _figure(soldiers, "tanks") is None
+    assert "failed" not in DEFAULT_MODALITIES and "denied" not in DEFAULT_MODALITIES

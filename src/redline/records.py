@@ -153,6 +153,9 @@ MODALITIES = (
     "feared",  # a concern or a hypothetical: "fears that", "could provide", inside an if-clause
     "denied",  # someone denies it happened
     "negated",  # the text says it did not happen
+    "assessed",  # judged to have happened, not stated: "is believed to have", "probably", "it is possible that"
+    "promised",  # the actor committed to it: "pledged to provide", "promised to send"
+    "failed",  # attempted and not achieved: "failed to capture", "a failed attempt to launch"
 )
 
 
@@ -176,6 +179,9 @@ class Quantity:
     low: float | None = None  # ranges: "between 1,000 and 2,000"
     high: float | None = None
     approximate: bool = False  # "about", "some", "nearly", "thousands of"
+    # exact, about, at_least, more_than, at_most, less_than, range (low–high), order ("thousands of": its lower end)
+    bound: str = "exact"
+    kind: str | None = None  # what an indicator measures: troops (soldiers, servicemen …), casualties, munitions …
 
 
 @dataclass

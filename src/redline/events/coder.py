@@ -26,7 +26,7 @@ from redline.events.learned import PRONOUNS as ROLE_PRONOUNS
 from redline.events.learned import (EventModel, Proposal, SentenceView, default_model, normalise_phrase, phrase_text,
                                     sentence_view, trigger_token)
 from redline.events.lexicon import STATEMENT, Lexicon, default_cameo, lexicon, split_code
-from redline.events.modality import read_modality
+from redline.events.modality import VOWING, read_modality, reporting_verb
 from redline.events.quantities import read_quantities
 from redline.events.quotes import find_quotes, quote_for, speech_verb
 from redline.events.readings import plover_reading
@@ -225,15 +225,16 @@ class Coder:
         proposed = [replace(e, actor=list(e.actor), recipient=list(e.recipient)) for e in events]
         return proposed, events if self.model is None else self._decide(context, matches, events)
 
-    def modality_of(self, text: str, word: str) -> str:
-        """The modality an act carried by `word` (its first occurrence) is read with in `text`, whether or not an
+    def modality_of(self, text: str, word: str, occurrence: int = 1) -> str:
+        """The modality an act carried by `word` (its nth occurrence) is read with in `text`, whether or not an
         event is coded there: what `benchmarks/modality_set.py` scores, and a way to ask why a sentence reads so."""
         doc = self.nlp(self._fit(text))
         actors = read_document(doc, self.lex)
         quotes = [q for q, _ in find_quotes(doc, lambda token: self.roles.party(token, actors))]
-        token = next((t for t in doc if t.lower_ == word.lower()), None)
-        if token is None:
-            raise ValueError(f"{word!r} is not a word of the text")
+        found = [t for t in doc if t.lower_ == word.lower()]
+        if len(found) < occurrence:
+            raise ValueError(f"{word!r} is not a word of the text {occurrence} times")
+        token = found[occurrence - 1]
         if token.pos_ == "VERB":
             actor = self.roles.resolve_subject(self.roles.subject(token), token, actors, quotes)
         else:
@@ -413,6 +414,8 @@ class Coder:
         actor = existing.actor if existing is not None else self.roles.resolve_subject(
             self.roles.subject(trigger), trigger, context.actors, context.quotes)
         modality = self._modality(trigger, actor, context.actors, context.quotes)
+        if modality.modality == "none":
+            return None  # asked about, or left unsaid: no claim either way
         (kind, mode, contexts), cameo = plover_reading((kind, mode, contexts), cameo, modality, self.lex)
         if existing is not None:
             events.remove(existing)
@@ -552,6 +555,8 @@ class Coder:
                 return None
             kind = (plover.event, plover.mode, plover.context)
         modality = self._modality(trigger, actor, actors, quotes)
+        if modality.modality == "none":
+            return None  # asked about, or left unsaid: no claim either way
         action = kind[0]
         if modality.modality == "requested":
             actor, recipient = self.roles.requester(trigger, modality.frame, actor, recipient, actors, quotes)
@@ -600,7 +605,38 @@ class Coder:
             warner = self.roles.resolve_subject(self.roles.subject(modality.frame), modality.frame, actors, quotes)
             if warner and not ({p.code for p in warner} & {p.code for p in actor}):
                 modality.modality = "feared"  # "X warned that Russia could …": Russia threatens no one
+        if (modality.modality == "promised" and modality.frame is not None
+                and modality.frame.lemma_.lower() in VOWING and self._hostile(trigger)):
+            modality.modality = "threatened"  # "vowed to punish": a vow of harm is a threat
+        if modality.modality == "asserted" and not modality.hearsay and self._claimed_by_another(trigger, actor,
+                                                                                                  actors, quotes):
+            modality.modality, modality.hearsay = "reported", True  # "…, says Seoul": Seoul's claim about another
         return modality
+
+    def _hostile(self, trigger: Token) -> bool:
+        found = self._match(trigger) if trigger.pos_ == "VERB" else None
+        return found is not None and found.cameo[:2].isdigit() and int(found.cameo[:2]) >= 11
+
+    def _claimed_by_another(self, trigger: Token, actor: list[Party], actors: DocumentActors,
+                            quotes: list[Quote]) -> bool:
+        """Is the act told by a speaker who is not its actor ("North Korea has sent troops, the NIS said")? A
+        party telling its own act ("Russia said it struck …", "Turkey halted trade, its ministry said") asserts it."""
+        verb = reporting_verb(trigger)
+        if verb is None:
+            return False
+        subject = self.roles.subject(trigger) if trigger.pos_ == "VERB" else None
+        if subject is not None and subject.lower_ in PRONOUNS:
+            return False  # "Russia said it struck …": the speaker's own act
+        speaker_word = self.roles.subject(verb)
+        if speaker_word is None:
+            return True  # "it was said that …": someone unnamed
+        speaker = self.roles.resolve_subject(speaker_word, verb, actors, quotes)
+        speaker_codes = {p.code for p in speaker if p.code}
+        actor_codes = {p.code for p in actor if p.code}
+        if speaker_codes and actor_codes:
+            return not speaker_codes & actor_codes
+        own_words = {t.lower_ for p in actor for t in trigger.doc if t.lower_ in p.text.lower().split()}
+        return not own_words & {t.lower_ for t in speaker_word.subtree}
 
     def _may_carry(self, token: Token, actors: DocumentActors) -> bool:
         """Can this word carry an event the rules did not code? Not a word that describes, frames or reports, nor

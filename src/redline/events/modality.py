@@ -4,7 +4,11 @@ Read from the parse around the word that carries the event: its own negation and
 nouns that frame it on the way up to the sentence root ("is considering providing", "concerns about
 transfers", "denied that …"), an if-clause it depends on (then it is *feared*: a hypothetical) or that depends on
 it (then it is *conditional*, and the clause is kept as its condition: a declared red line), and hearsay markers
-("reportedly", "according to") anywhere on that path.
+("reportedly", "according to") anywhere on that path. On the same path: a claim called false ("called the
+reports groundless", "rejected claims that …": *denied*), a question or a refusal to say ("asked whether …",
+"declined to comment on whether …": no claim at all, `none`), an attempt that failed ("failed to capture", "a
+failed attempt to launch": *failed*), an assessment ("is believed to have", "probably", "it is possible that":
+*assessed*) and a commitment ("pledged to provide": *promised*).
 """
 
 from __future__ import annotations
@@ -13,7 +17,43 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
-HEARSAY_ADVERBS = {"reportedly", "allegedly", "purportedly", "supposedly", "apparently", "unconfirmed"}
+HEARSAY_ADVERBS = {"reportedly", "allegedly", "purportedly", "supposedly", "unconfirmed"}
+# An assessment, not a statement: the act is judged to have happened ("probably fired", "appears to have sent").
+ASSESSING_ADVERBS = {"likely", "probably", "possibly", "apparently", "presumably", "conceivably", "plausibly",
+                     "perhaps", "maybe", "seemingly", "evidently"}
+RAISING_VERBS = {"appear", "seem"}  # "appears to have sent"
+# "is believed to have supplied": a belief about the act, held by someone unnamed.
+BELIEF_VERBS = {"believe", "think", "presume", "estimate", "assess", "understand", "suspect", "consider", "judge",
+                "deem", "assume", "expect"}
+HEARSAY_PASSIVES = {"say", "report", "allege", "rumour", "rumor", "claim"}  # "is said to have", "is reported to"
+POSSIBILITY_ADJECTIVES = {"possible", "likely", "probable", "plausible", "conceivable", "unlikely"}  # "it is possible that"
+# A claim called false: the claim nouns, and what calling one false takes.
+CLAIM_NOUNS = {"claim", "report", "accusation", "allegation", "rumor", "rumour", "suggestion", "assertion",
+               "speculation", "charge", "story", "notion", "idea"}
+DENYING_VERBS = {"deny", "dismiss", "reject", "refute", "rebut", "dispute", "disavow", "contradict"}
+LABELLING_VERBS = {"call", "describe", "brand", "label", "term", "dismiss", "reject", "denounce", "characterize",
+                   "characterise"}
+FALSITY = {"groundless", "baseless", "fake", "false", "absurd", "unfounded", "untrue", "fabricated", "nonsense",
+           "lie", "rumor", "rumour", "smear", "fabrication", "propaganda", "contradictory", "ridiculous", "fiction",
+           "speculation", "assertion", "slander", "disinformation", "hoax", "invention", "provocation", "baseless"}
+# No claim either way: a question put to someone, a refusal to say, an open question.
+UNANSWERED_HEADS = {"ask", "wonder", "know", "unclear", "clear", "unknown", "certain", "sure", "verify", "confirm",
+                    "deny", "comment", "say", "tell", "answer", "respond", "disclose", "reveal", "specify",
+                    "question", "determine", "establish", "impossible", "uncertain"}
+SAYING_VERBS = {"say", "comment", "confirm", "deny", "disclose", "answer", "specify", "reveal", "elaborate",
+                "discuss", "respond"}
+WITHHOLDING_VERBS = {"decline", "refuse"}  # "declined to comment"
+# An attempt that failed: the verbs of failing and trying, the nouns of attempt, what a failed attempt is called.
+FAILING_VERBS = {"fail"}
+TRYING_VERBS = {"try", "attempt", "seek"}
+ATTEMPT_NOUNS = {"attempt", "bid", "effort", "try"}
+FAILURE_WORDS = {"failed", "unsuccessful", "abortive", "botched", "foiled", "thwarted", "aborted", "unsuccessfully",
+                 "vain"}
+THWARTING_VERBS = {"fail", "foil", "thwart", "repel", "repulse", "overpower", "abort", "collapse", "stop"}
+# Verbs whose clause is an assessment: "satellite imagery suggests that …", "analysts assessed that …".
+ASSESSING_VERBS = {"suggest", "assess", "judge", "conclude", "estimate", "believe", "deduce", "infer"}
+# Frames of a commitment whose act, if hostile, is a threat instead ("vowed to punish").
+VOWING = {"vow", "swear"}
 HEARSAY_VERBS = {"report", "allege", "rumor", "rumour", "claim"}
 HEARSAY_NOUNS = {"report", "reports", "claim", "claims", "allegation", "rumor", "rumour", "media"}
 CONDITION_MARKERS = {"if", "unless", "provided", "providing", "should", "once", "whether"}
@@ -66,12 +106,32 @@ def _marker(token: Token) -> str | None:
     return None
 
 
-def _reported_speech(token: Token) -> bool:
-    """Is the word inside what a speech verb governs ("X said (that) …")?"""
-    node, steps = token, 0
-    while node.dep_ in {"ccomp", "conj", "xcomp"} and node.head.i != node.i and steps < 4:
+def reporting_verb(token: Token) -> Token | None:
+    """The speech verb whose complement holds the word ("X said (that) …", "…, says Seoul"), if one does."""
+    node, steps, through = token, 0, {"ccomp", "conj", "xcomp", "parataxis"}
+    if token.dep_ == "acl":
+        # "North Korean troops fighting in Ukraine, some killed, says Seoul": a heading's act hangs on its noun
+        node, through = token.head, through | {"dobj", "nsubj", "nsubjpass"}
+    while node.dep_ in through and node.head.i != node.i and steps < 4:
         node, steps = node.head, steps + 1
-        if node.lemma_.lower() in SPEECH_LEMMAS:
+        if node.lemma_.lower() in SPEECH_LEMMAS | HEARSAY_VERBS:
+            return node
+    return None
+
+
+def _reported_speech(token: Token) -> bool:
+    return reporting_verb(token) is not None
+
+
+NO_ONE = {"nobody", "noone", "no-one", "none", "nothing", "neither"}
+
+
+def _negated_party(token: Token) -> bool:
+    """"No troops have been deployed", "nobody was killed", "no one has been arrested": the act's own doer or
+    object is no one."""
+    for child in token.children:
+        if child.dep_ in {"nsubj", "nsubjpass", "dobj"} and (child.lower_ in NO_ONE or any(
+                c.dep_ == "det" and c.lower_ == "no" for c in child.children)):
             return True
     return False
 
@@ -79,21 +139,27 @@ def _reported_speech(token: Token) -> bool:
 def _own_cues(token: Token, frames: dict[str, str]) -> tuple[str | None, bool]:
     """(modality, future) from the word's own auxiliaries, negation and modifiers."""
     modality, future = None, False
+    if _negated_party(token):
+        return "negated", future
     for child in token.children:
         word = child.lower_
         if child.dep_ == "neg" or (child.dep_ == "det" and word == "no"):
-            return "negated", future
+            could = any(c.dep_ == "aux" and c.lower_ == "could" for c in token.children)
+            return ("failed" if could and token.pos_ == "VERB" else "negated"), future  # "could not deliver"
         if child.dep_ in {"aux", "auxpass"}:
             if word in FUTURE_MODALS:
                 future = True
-            elif word == "would" and _reported_speech(token):
-                future = True  # "said they would boycott": the future of reported speech
+            elif word == "would" and (_reported_speech(token) or (
+                    token.dep_ == "ccomp" and token.head.lemma_.lower() in frames)):
+                future = True  # "said they would boycott", "promised that it would supply": a told future
             elif word in HYPOTHETICAL_MODALS and modality is None:
                 modality = "feared"
             elif word in OBLIGATION_MODALS and modality is None:
                 modality = "requested"  # "China must drop barriers": someone demands it
         if child.dep_ == "amod" and word in POSSIBILITY and modality is None:
             modality = POSSIBILITY[word]
+        if child.dep_ == "advmod" and word in ASSESSING_ADVERBS and modality is None:
+            modality = "assessed"  # "probably fired", "highly likely been deployed"
     return modality, future
 
 
@@ -106,16 +172,33 @@ def read_modality(trigger: Token, frames: dict[str, str]) -> Modality:
         if child.dep_ == "advcl" and _marker(child) in CONDITION_MARKERS:
             result.condition, result.condition_clause = _clause_text(child), child
             break
+    if _is_question(trigger):
+        modality = "none"
     node = trigger
     steps = 0
     governed = True  # still inside the complements of the words above
+    open_question = False  # inside a "whether" clause: the verb above says whether it is asked or left open
+    in_clause = True  # not yet past a relative or adverbial clause: a denial or failure above still governs
     while node.dep_ in UPWARD and node.head.i != node.i and steps < 12:
         child, node = node, node.head
         steps += 1
+        in_clause = in_clause and child.dep_ not in {"advcl", "relcl", "parataxis"}
+        open_question = open_question or _marker_word(child) in {"whether", "if"} and child.dep_ != "advcl" or (
+            _marker_word(child) == "if" and node.lemma_.lower() in {"ask", "wonder"})
+        if modality is None and _unanswered(node, child, open_question):
+            modality = "none"  # "asked whether …", "declined to comment on …", "neither confirmed nor denied …"
+        if modality is None and in_clause and _failed_attempt(node):
+            modality, result.frame = "failed", node
+        if modality is None and in_clause and node.pos_ in {"NOUN", "PROPN"} and node.lemma_.lower() in CLAIM_NOUNS \
+                and _called_false(node):
+            modality, result.frame = "denied", node.head  # "called the reports absurd", "rejected claims that …"
+        if modality is None and governed:
+            modality = _assessment(node, child)
         if child.dep_ == "advcl" and _marker(child):
             modality = modality or "feared"  # inside "if Russia assists …": a hypothetical
-        if child.dep_ in ADJUNCTS or (child.dep_ == "prep" and node.pos_ in {"VERB", "AUX"}):
-            governed = False
+        noun_content = child.dep_ == "acl" and node.pos_ == "NOUN" and node.lemma_.lower() in frames
+        if (child.dep_ in ADJUNCTS and not noun_content) or (child.dep_ == "prep" and node.pos_ in {"VERB", "AUX"}):
+            governed = False  # but "concerns over Russia potentially transferring …" holds what is feared
         lemma = node.lemma_.lower()
         if modality is None and governed and lemma in DESIRE_VERBS and node.i != trigger.i:
             # "Seoul wants Washington to impose sanctions" asks Washington; "Seoul wants to send aid" intends it.
@@ -126,7 +209,9 @@ def read_modality(trigger: Token, frames: dict[str, str]) -> Modality:
             modality = frames[lemma]
             result.frame = node
             if modality == "denied" and any(c.dep_ == "neg" for c in node.children):
-                modality = None  # "did not deny": no denial
+                modality = "none"  # "did not deny": no denial, and no claim either
+            elif modality == "expected" and _perfect(child):
+                modality = "assessed"  # "is likely to have killed": judged to have happened, not expected
         if node.pos_ in {"VERB", "AUX"}:
             own, future = _own_cues(node, frames)
             result.future = result.future or future
@@ -151,9 +236,112 @@ def read_modality(trigger: Token, frames: dict[str, str]) -> Modality:
         result.committed = modality in {"considered", "planned"} or result.future or bool(volition)
         modality = "conditional"
     result.modality = modality or ("reported" if result.hearsay else "asserted")
-    if result.modality in {"planned", "expected"}:
+    if result.modality == "asserted" and result.future:
+        result.modality = "planned"  # "will resume", "said it would boycott": announced, not done
+    if result.modality in {"planned", "expected", "promised"}:
         result.future = True
     return result
+
+
+def _marker_word(token: Token) -> str | None:
+    return next((c.lower_ for c in token.children if c.dep_ == "mark"), None)
+
+
+def _negated(token: Token) -> bool:
+    return any(c.dep_ == "neg" or c.lower_ in {"neither", "nor"} for c in token.children)
+
+
+def _is_question(trigger: Token) -> bool:
+    """A sentence asking, outside quotation marks: "Did China provide the components?"."""
+    words = [t for t in trigger.sent if not t.is_space]
+    return bool(words) and words[-1].text == "?" and not any(t.is_quote for t in words)
+
+
+def _unanswered(node: Token, child: Token, open_question: bool) -> bool:
+    """Is the act what someone was asked, would not say, or what is not known?"""
+    lemma = node.lemma_.lower()
+    heads = {lemma} | {c.lemma_.lower() for c in node.children if c.dep_ in {"acomp", "attr", "oprd"}}
+    if open_question and heads & UNANSWERED_HEADS:
+        return True
+    if lemma in SAYING_VERBS and child.dep_ in {"ccomp", "prep", "dobj", "xcomp", "pcomp"}:
+        withheld = node.dep_ == "xcomp" and node.head.lemma_.lower() in WITHHOLDING_VERBS
+        neither = _negated(node) or (node.dep_ == "conj" and _negated(node.head))
+        return withheld or neither
+    return False
+
+
+def _failed_attempt(node: Token) -> bool:
+    """"failed to capture", "was unable to enter", "a failed attempt to launch", "tried … but were repelled"."""
+    lemma = node.lemma_.lower()
+    if (lemma in FAILING_VERBS and node.pos_ in {"VERB", "AUX"}) or (lemma == "unable" and node.pos_ == "ADJ"):
+        return True
+    trying = (lemma in TRYING_VERBS and node.pos_ == "VERB") or (lemma in ATTEMPT_NOUNS and node.pos_ == "NOUN")
+    if not trying:
+        return False
+    if any(c.dep_ in {"amod", "advmod", "pobj", "prep"} and c.lower_ in FAILURE_WORDS for c in node.children):
+        return True
+    if node.pos_ == "NOUN" and node.dep_ in {"nsubj", "nsubjpass"} and node.head.lemma_.lower() in THWARTING_VERBS:
+        return True  # "the attempt was foiled", "the bid failed"
+    return any(_thwarted(c) for c in node.children if c.dep_ == "conj")  # "tried … but were repelled"
+
+
+def _thwarted(verb: Token) -> bool:
+    if verb.lemma_.lower() in THWARTING_VERBS:
+        return True
+    if verb.lemma_.lower() == "turn" and any(c.dep_ == "prt" and c.lower_ in {"back", "away"} for c in verb.children):
+        return True
+    # "… but the operation failed": a failure whose subject is the attempt itself
+    return any(c.dep_ == "conj" and _thwarted(c) for c in verb.children)
+
+
+def _called_false(noun: Token) -> bool:
+    """Is the claim noun ("reports that …", "accusations of …") denied or called false?"""
+    if any(c.dep_ == "amod" and c.lemma_.lower() in FALSITY for c in noun.children):
+        return True  # "baseless claims that …"
+    verb = noun.head
+    for _ in range(3):  # "dismissed as contradictory the claims …": through the words the parser hung it on
+        if verb.pos_ in {"VERB", "AUX"} or verb.head.i == verb.i:
+            break
+        verb = verb.head
+    lemma = verb.lemma_.lower()
+    if verb.pos_ not in {"VERB", "AUX"} or _negated(verb):
+        return False
+    if lemma in DENYING_VERBS:
+        return True
+    if lemma in LABELLING_VERBS or lemma == "be":
+        # what the claim is called, wherever the small parser hangs it ("… sending soldiers groundless rumours")
+        return any((t.lemma_.lower() in FALSITY or t.lower_ in FALSITY) and t.i != noun.i for t in verb.subtree)
+    return False
+
+
+def _perfect(verb: Token) -> bool:
+    """"to have killed": the act is past."""
+    return any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in verb.children)
+
+
+def _passive(verb: Token) -> bool:
+    return any(c.dep_ in {"auxpass", "nsubjpass"} for c in verb.children)
+
+
+def _assessment(node: Token, child: Token) -> str | None:
+    """An assessment governing the act: "appears to have", "is believed to", "it is possible that", "probably";
+    "is said to have" is hearsay."""
+    lemma = node.lemma_.lower()
+    if child.dep_ == "xcomp" and lemma in RAISING_VERBS:
+        return "assessed"
+    if child.dep_ == "xcomp" and _passive(node) and lemma in BELIEF_VERBS - {"expect"}:
+        return "assessed"
+    if child.dep_ == "xcomp" and _passive(node) and lemma in HEARSAY_PASSIVES:
+        return "reported"
+    if child.dep_ == "xcomp" and lemma == "expect" and _passive(node) and _perfect(child):
+        return "assessed"
+    if child.dep_ in {"ccomp", "csubj"} and (lemma in ASSESSING_VERBS or any(
+            c.dep_ in {"acomp", "attr"} and c.lemma_.lower() in POSSIBILITY_ADJECTIVES for c in node.children)):
+        return "assessed"  # "imagery suggests that …", "it is possible that …"
+    if node.pos_ in {"VERB", "AUX"} and any(c.dep_ == "advmod" and c.lower_ in ASSESSING_ADVERBS
+                                           for c in node.children):
+        return "assessed"
+    return None
 
 
 def _with_complements(verb: Token, depth: int = 3) -> list[Token]:

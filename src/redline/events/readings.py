@@ -43,7 +43,7 @@ def plover_reading(kind: tuple, cameo: str, modality: Modality, lex: Lexicon) ->
             "reported" if modality.hearsay else "asserted")
         plover = lex.plover(new)
         return (plover.event, plover.mode, plover.context or kind[2]), new
-    intended = modality.modality in {"planned", "considered"} or (modality.future and modality.modality == "asserted")
+    intended = modality.modality in {"planned", "considered", "promised"} or (modality.future and modality.modality == "asserted")
     intended = intended or (modality.modality == "conditional" and modality.committed)
     if modality.modality == "threatened" or (intended and event in THREAT_CODES):
         new = THREAT_CODES.get(event, "130")

@@ -241,9 +241,11 @@ def measure(spec: Measure, live: list[tuple[Observation, float, float | None]], 
 
 
 def _figure(observation: Observation, unit: str | None) -> float | None:
-    """The largest figure in `unit` the evidence gives ("1,500 troops" for unit troops)."""
+    """The largest figure in `unit` the evidence gives: "1,500 troops" and "more than 12,000 soldiers" for unit
+    troops (the quantity's kind), "$425 million" for USD (its unit as printed)."""
     wanted = _singular(unit or "")
-    values = [q["value"] for q in observation.quantities if _singular(q.get("unit") or "") == wanted]
+    values = [q["value"] for q in observation.quantities
+              if wanted in {_singular(q.get("unit") or ""), _singular(q.get("kind") or "")}]
     return max(values) if values else None
 
 

@@ -24,7 +24,8 @@ from redline.settings import Settings
 from redline.watch.rules import Rule, RuleError, parse_rule
 
 # What counts as evidence unless an indicator says otherwise: everything but denials, which count against.
-DEFAULT_MODALITIES = tuple(m for m in MODALITIES if m not in ("denied", "negated"))
+# A failed attempt is no crossing by default (a failed launch is no launch); an analyst can name it.
+DEFAULT_MODALITIES = tuple(m for m in MODALITIES if m not in ("denied", "negated", "failed"))
 COUNTER_MODALITIES = ("denied", "negated")
 NO_LEVEL = "none"
 RELIABILITY = "ABCDEF"  # Admiralty code: A completely reliable … E unreliable, F cannot be judged
