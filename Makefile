@@ -20,6 +20,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/dedup.py
 	$(BIN)/python benchmarks/stories.py
 	$(BIN)/python benchmarks/events.py
+	$(BIN)/python benchmarks/quotes.py
 	$(BIN)/python benchmarks/watch.py
 	$(BIN)/python benchmarks/web.py
 	$(BIN)/python benchmarks/collect.py
@@ -31,6 +32,7 @@ bench-smoke: $(STAMP)
 	$(BIN)/python benchmarks/dedup.py --smoke
 	$(BIN)/python benchmarks/stories.py --smoke
 	$(BIN)/python benchmarks/events.py --smoke
+	$(BIN)/python benchmarks/quotes.py --smoke
 	$(BIN)/python benchmarks/watch.py --smoke
 	$(BIN)/python benchmarks/web.py --smoke
 	$(BIN)/python benchmarks/collect.py --smoke

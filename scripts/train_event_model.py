@@ -9,27 +9,18 @@ Usage: python scripts/train_event_model.py [--eval DIR] [--out FILE] [--limit N]
 
 from __future__ import annotations
 
-import argparse
-import os
 import time
-from importlib import resources
-from pathlib import Path
+
+from training_args import training_parser
 
 from redline.events import Coder
 from redline.events.learned import MODEL_FILE
 from redline.events.training import fit, read_gold, read_negatives
 
-ROOT = Path(__file__).resolve().parents[1]
-
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    shared = Path(os.environ.get("REDLINE_SHARED", ROOT.parent / "shared"))
-    parser.add_argument("--eval", type=Path, default=shared / "eval", help="the evaluation data folder")
-    parser.add_argument("--out", type=Path, default=Path(str(resources.files("redline.events").joinpath(
-        "data", MODEL_FILE))), help="where the weights go")
-    parser.add_argument("--limit", type=int, default=0,
-                        help="a slice, for tests: the first N sentences of each gold file, every N-th negative article")
+    parser = training_parser(__doc__.splitlines()[0], MODEL_FILE, "where the weights go",
+                             "a slice, for tests: the first N sentences of each gold file, every N-th negative article")
     args = parser.parse_args()
     started = time.perf_counter()
     coder = Coder(model=None)  # the rules alone propose

@@ -632,3 +632,47 @@ def test_the_faster_attribute_ruler_and_lemmatizer_annotate_as_spacys_own(coder)
     for text in texts:
         ours, theirs = coder.nlp(text), spacys(text)
         assert [(t.pos_, str(t.morph), t.lemma_) for t in ours] == [(t.pos_, str(t.morph), t.lemma_) for t in theirs]
+
+
+def test_reported_speech_according_to_and_speakers_told_once(coder):
+    coded = coder.code("According to the NIS, North Korea has sent 1,500 special forces soldiers to Russia.")
+    quote = next(q for q in coded.quotes if not q.direct)
+    assert quote.text.startswith("North Korea has sent 1,500") and quote.speaker.text == "the NIS"
+    coded = coder.code("Dmitry Peskov spoke to reporters in Moscow on Monday. He said that the reports of North "
+                       "Korean troops in Kursk were another piece of fake news.")
+    quote = next(q for q in coded.quotes if "the reports" in q.text)
+    assert quote.speaker.name.endswith("Peskov") and quote.speaker.text == "He" and quote.speaker.role is None
+
+
+def test_a_speaker_referred_to_later_keeps_the_role_first_told(donga):
+    _, coded = donga
+    later = [q for q in coded.quotes if q.speaker and q.speaker.text == "The official"]
+    assert later and all(q.speaker.role == "senior official" and q.speaker.country == "KOR" for q in later)
+
+
+def test_quote_cues_are_counted_from_attribution_gold(coder):
+    from redline.events.quote_cues import count_cues
+
+    text = ("The minister stressed that the talks would go on. The mayor stressed that the bridge was safe. "
+            "Officials stressed that nothing had changed. The envoy stressed that Seoul would wait. "
+            "Analysts stressed that the risk was small. Rain stressed the old roof.")
+    attributions = []
+    for sentence_start in [m.start() for m in __import__("re").finditer(r"[A-Z][a-z]+ ?[a-z]* stressed that", text)]:
+        cue = text.index("stressed", sentence_start)
+        content_start = cue + len("stressed ")
+        content_end = text.index(".", content_start)
+        attributions.append({"cue": [[cue, cue + 8]], "content": [[content_start, content_end]], "source": []})
+    table = count_cues([{"text": text, "attributions": attributions}], coder.nlp)
+    assert table["cues"]["stress"] == round(len(attributions) / 6, 3)  # five of its six uses report speech
+    assert "ccomp" in table["content_deps"]
+
+
+def test_who_claims_and_who_denies(coder):
+    denied = next(e for e in coder.code("Pyongyang denied sending troops to help Russia in its war.").events
+                  if e.modality == "denied")
+    assert denied.claimed_by.code == "PRK" and _codes(denied.actor) == {"PRK"}
+    reported = next(e for e in coder.code("North Korea has sent 1,500 special forces soldiers to Russia, South "
+                                          "Korea's spy agency said.").events if e.event == "AID")
+    assert reported.modality == "reported" and reported.claimed_by.code == "KOR"
+    told = coder.code("North Korea sent troops to Russia.").events[0]
+    assert told.modality == "asserted" and told.claimed_by is None

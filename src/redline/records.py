@@ -232,6 +232,8 @@ class Event:
     place: Party | None = None
     date: str | None = None  # ISO date, relative dates resolved against the article's date
     action: str | None = None  # the act itself when PLOVER codes the intention: AID for "plans to send troops"
+    # who claims it (reported: "…, says Seoul", "according to the NIS") or denies it (denied: "Peskov dismissed …")
+    claimed_by: Party | None = None
 
     def to_json(self) -> dict:
         """The `redline code --json` event contract: keep these keys; add fields only after them."""
@@ -239,7 +241,7 @@ class Event:
         ordered = {key: data[key] for key in (
             "event", "mode", "context", "actor", "recipient", "modality", "condition",
             "quantities", "quote", "cameo", "evidence")}
-        ordered.update({key: data[key] for key in ("hearsay", "future", "place", "date", "action")})
+        ordered.update({key: data[key] for key in ("hearsay", "future", "place", "date", "action", "claimed_by")})
         return ordered
 
 

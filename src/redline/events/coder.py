@@ -597,7 +597,17 @@ class Coder:
                               trigger=trigger.text, article_id=context.article_id, trigger_start=trigger.idx),
             hearsay=modality.hearsay, future=modality.future, place=place,
             date=event_date(sent, trigger, context.on), action=action,
+            claimed_by=self._claimant(modality.claimant, context.actors),
         )
+
+    def _claimant(self, word: Token | None, actors: DocumentActors) -> Party | None:
+        """Who claims or denies the act, as a party: coded where the dictionaries know it, in words otherwise."""
+        if word is None:
+            return None
+        words = sorted(word.subtree, key=lambda t: t.i)
+        text = word.doc[words[0].i: words[-1].i + 1].text.strip(" ,")
+        party = self.roles.party(word, actors)
+        return Party(text=text, code=party.code, sector=party.sector) if party is not None else Party(text=text)
 
     def _modality(self, trigger: Token, actor: list[Party], actors: DocumentActors, quotes: list[Quote]):
         modality = read_modality(trigger, self.lex.frames)
@@ -608,9 +618,10 @@ class Coder:
         if (modality.modality == "promised" and modality.frame is not None
                 and modality.frame.lemma_.lower() in VOWING and self._hostile(trigger)):
             modality.modality = "threatened"  # "vowed to punish": a vow of harm is a threat
-        if modality.modality == "asserted" and not modality.hearsay and self._claimed_by_another(trigger, actor,
-                                                                                                  actors, quotes):
-            modality.modality, modality.hearsay = "reported", True  # "…, says Seoul": Seoul's claim about another
+        if modality.modality == "asserted" and not modality.hearsay:
+            claimed, speaker = self._claimed_by_another(trigger, actor, actors, quotes)
+            if claimed:  # "…, says Seoul": Seoul's claim about another's act
+                modality.modality, modality.hearsay, modality.claimant = "reported", True, speaker
         return modality
 
     def _hostile(self, trigger: Token) -> bool:
@@ -618,25 +629,26 @@ class Coder:
         return found is not None and found.cameo[:2].isdigit() and int(found.cameo[:2]) >= 11
 
     def _claimed_by_another(self, trigger: Token, actor: list[Party], actors: DocumentActors,
-                            quotes: list[Quote]) -> bool:
+                            quotes: list[Quote]) -> tuple[bool, Token | None]:
         """Is the act told by a speaker who is not its actor ("North Korea has sent troops, the NIS said")? A
-        party telling its own act ("Russia said it struck …", "Turkey halted trade, its ministry said") asserts it."""
+        party telling its own act ("Russia said it struck …", "Turkey halted trade, its ministry said") asserts it.
+        Returns the answer and the speaker's word."""
         verb = reporting_verb(trigger)
         if verb is None:
-            return False
+            return False, None
         subject = self.roles.subject(trigger) if trigger.pos_ == "VERB" else None
         if subject is not None and subject.lower_ in PRONOUNS:
-            return False  # "Russia said it struck …": the speaker's own act
+            return False, None  # "Russia said it struck …": the speaker's own act
         speaker_word = self.roles.subject(verb)
         if speaker_word is None:
-            return True  # "it was said that …": someone unnamed
+            return True, None  # "it was said that …": someone unnamed
         speaker = self.roles.resolve_subject(speaker_word, verb, actors, quotes)
         speaker_codes = {p.code for p in speaker if p.code}
         actor_codes = {p.code for p in actor if p.code}
         if speaker_codes and actor_codes:
-            return not speaker_codes & actor_codes
+            return not speaker_codes & actor_codes, speaker_word
         own_words = {t.lower_ for p in actor for t in trigger.doc if t.lower_ in p.text.lower().split()}
-        return not own_words & {t.lower_ for t in speaker_word.subtree}
+        return not own_words & {t.lower_ for t in speaker_word.subtree}, speaker_word
 
     def _may_carry(self, token: Token, actors: DocumentActors) -> bool:
         """Can this word carry an event the rules did not code? Not a word that describes, frames or reports, nor

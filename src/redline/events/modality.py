@@ -92,6 +92,7 @@ class Modality:
     # if …"): only the first is an intention PLOVER codes as AGREE.
     committed: bool = False
     condition_clause: Token | None = None  # the verb of the if-clause: whose act the condition waits on
+    claimant: Token | None = None  # who claims or denies it: the speaker of "…, says Seoul", the denier
 
 
 def _clause_text(token: Token) -> str:
@@ -189,9 +190,10 @@ def read_modality(trigger: Token, frames: dict[str, str]) -> Modality:
             modality = "none"  # "asked whether …", "declined to comment on …", "neither confirmed nor denied …"
         if modality is None and in_clause and _failed_attempt(node):
             modality, result.frame = "failed", node
-        if modality is None and in_clause and node.pos_ in {"NOUN", "PROPN"} and node.lemma_.lower() in CLAIM_NOUNS \
-                and _called_false(node):
-            modality, result.frame = "denied", node.head  # "called the reports absurd", "rejected claims that …"
+        denier = _called_false(node) if modality is None and in_clause and node.pos_ in {"NOUN", "PROPN"} \
+            and node.lemma_.lower() in CLAIM_NOUNS else None
+        if denier is not None:
+            modality, result.frame = "denied", denier  # "called the reports absurd", "rejected claims that …"
         if modality is None and governed:
             modality = _assessment(node, child)
         if child.dep_ == "advcl" and _marker(child):
@@ -236,11 +238,27 @@ def read_modality(trigger: Token, frames: dict[str, str]) -> Modality:
         result.committed = modality in {"considered", "planned"} or result.future or bool(volition)
         modality = "conditional"
     result.modality = modality or ("reported" if result.hearsay else "asserted")
+    if result.modality == "denied" and result.frame is not None:
+        result.claimant = _subject_of(result.frame)
+    elif result.hearsay:
+        result.claimant = _according_to_whom(trigger)
     if result.modality == "asserted" and result.future:
         result.modality = "planned"  # "will resume", "said it would boycott": announced, not done
     if result.modality in {"planned", "expected", "promised"}:
         result.future = True
     return result
+
+
+def _subject_of(verb: Token) -> Token | None:
+    return next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+
+
+def _according_to_whom(trigger: Token) -> Token | None:
+    """The source of "according to the NIS" in the event's sentence."""
+    for token in trigger.sent:
+        if token.lower_ == "according" and token.i + 1 < trigger.sent.end and token.nbor(1).lower_ == "to":
+            return next((c for c in token.nbor(1).children if c.dep_ == "pobj"), None)
+    return None
 
 
 def _marker_word(token: Token) -> str | None:
@@ -294,10 +312,11 @@ def _thwarted(verb: Token) -> bool:
     return any(c.dep_ == "conj" and _thwarted(c) for c in verb.children)
 
 
-def _called_false(noun: Token) -> bool:
-    """Is the claim noun ("reports that …", "accusations of …") denied or called false?"""
+def _called_false(noun: Token) -> Token | None:
+    """The verb that denies the claim noun ("reports that …", "accusations of …") or calls it false, if one does
+    (for "baseless claims that …", the noun itself)."""
     if any(c.dep_ == "amod" and c.lemma_.lower() in FALSITY for c in noun.children):
-        return True  # "baseless claims that …"
+        return noun
     verb = noun.head
     for _ in range(3):  # "dismissed as contradictory the claims …": through the words the parser hung it on
         if verb.pos_ in {"VERB", "AUX"} or verb.head.i == verb.i:
@@ -305,13 +324,14 @@ def _called_false(noun: Token) -> bool:
         verb = verb.head
     lemma = verb.lemma_.lower()
     if verb.pos_ not in {"VERB", "AUX"} or _negated(verb):
-        return False
+        return None
     if lemma in DENYING_VERBS:
-        return True
+        return verb
     if lemma in LABELLING_VERBS or lemma == "be":
         # what the claim is called, wherever the small parser hangs it ("… sending soldiers groundless rumours")
-        return any((t.lemma_.lower() in FALSITY or t.lower_ in FALSITY) and t.i != noun.i for t in verb.subtree)
-    return False
+        if any((t.lemma_.lower() in FALSITY or t.lower_ in FALSITY) and t.i != noun.i for t in verb.subtree):
+            return verb
+    return None
 
 
 def _perfect(verb: Token) -> bool:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from spacy.tokens import Doc, Span, Token
 
+from redline.events.quote_cues import shipped as learned_cues
 from redline.records import Party, Quote, Speaker
 
 SPEECH_VERBS = {
@@ -26,8 +27,21 @@ ORG_WORDS = {"office", "ministry", "council", "agency", "department", "committee
              "government", "administration", "party", "army", "embassy", "commission", "bureau", "institute"}
 
 
+# A learned cue (quote_cues.py) introduces reported speech when it did so in at least this share of its uses.
+CUE_PRECISION = 0.5
+PERSONAL_PRONOUNS = {"he", "she"}
+
+
 def speech_verb(token: Token) -> bool:
     return token.pos_ in {"VERB", "AUX"} and token.lemma_.lower() in SPEECH_VERBS
+
+
+def reporting_cue(token: Token) -> bool:
+    """A verb that introduces what someone said, wrote or holds: the listed speech verbs and the learned cues."""
+    if token.pos_ != "VERB":
+        return False
+    lemma = token.lemma_.lower()
+    return lemma in SPEECH_VERBS or learned_cues()["cues"].get(lemma, 0.0) >= CUE_PRECISION
 
 
 def _subject(verb: Token) -> Token | None:
@@ -46,7 +60,7 @@ def describe(subject: Token, resolve: Callable[[Token], Party | None]) -> Speake
     if name and subject.ent_type_ == "PERSON":
         role_head = next((c for c in subject.children if c.dep_ == "appos"), None)
     role = None
-    if role_head is not None and role_head.ent_type_ != "PERSON":
+    if role_head is not None and role_head.ent_type_ != "PERSON" and role_head.pos_ != "PRON":
         modifiers = [c for c in role_head.children if c.dep_ in {"amod", "compound"} and c.i < role_head.i]
         role = " ".join(t.text for t in sorted([*modifiers, role_head], key=lambda t: t.i))
         if organisation is None:
@@ -55,9 +69,16 @@ def describe(subject: Token, resolve: Callable[[Token], Party | None]) -> Speake
                     obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
                     if obj is not None and (obj.lemma_.lower() in ORG_WORDS or obj.ent_type_ == "ORG"):
                         organisation = " ".join(t.text for t in obj.subtree if t.dep_ != "det")
+    if name is None and subject.lower_ in PERSONAL_PRONOUNS:
+        name = _person_before(subject)  # "he said": the person last named
     party = resolve(subject)
     return Speaker(name=name, role=role, organisation=organisation, country=party.code if party else None,
                    text=text)
+
+
+def _person_before(token: Token) -> str | None:
+    people = [e for e in token.doc.ents if e.label_ == "PERSON" and e.end <= token.i]
+    return people[-1].text if people else None
 
 
 def _sentence_at(sentences: list[Span], starts: list[int], offset: int) -> Span | None:
@@ -70,11 +91,11 @@ def _speech_near(sentences: list[Span], starts: list[int], start: int, end: int)
     sent = _sentence_at(sentences, starts, start)
     if sent is None:
         return None
-    before = [t for t in sent if t.idx < start and speech_verb(t) and _subject(t) is not None]
+    before = [t for t in sent if t.idx < start and reporting_cue(t) and _subject(t) is not None]
     if before:
         return before[-1]
     after_sent = _sentence_at(sentences, starts, max(end - 1, start))
-    after = [t for t in after_sent if t.idx >= end and speech_verb(t) and _subject(t) is not None]
+    after = [t for t in after_sent if t.idx >= end and reporting_cue(t) and _subject(t) is not None]
     return after[0] if after else None
 
 
@@ -109,18 +130,94 @@ def find_quotes(doc: Doc, resolve: Callable[[Token], Party | None]) -> list[tupl
         found.append((Quote(text=text.strip(), speaker=speaker, direct=True, start=start, end=end), verb))
         covered.append((start - 1, end + 1))
     for token in doc:
-        if not speech_verb(token) or _subject(token) is None:
+        read = _according_to(token) if token.lower_ == "according" else _reported(token)
+        if read is None:
             continue
-        clause = next((c for c in token.children if c.dep_ == "ccomp"), None)
-        if clause is None:
-            continue
-        tokens = sorted(clause.subtree, key=lambda t: t.i)
+        tokens, speaker_word = read
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
-        if any(s <= start < e or s < end <= e for s, e in covered) or len(tokens) < 4:
+        # inside a quotation already found, or crossing one, it adds nothing; around one ("said that he is in
+        # favour and “a hell of a lot worse”") it is the whole of what was said
+        if len(tokens) < 4 or any((s <= start < e or s < end <= e) and not (start <= s and e <= end)
+                                  for s, e in covered):
             continue
-        speaker = describe(_subject(token), resolve)
+        speaker = describe(speaker_word, resolve)
         found.append((Quote(text=full[start:end], speaker=speaker, direct=False, start=start, end=end), token))
-    return sorted(found, key=lambda q: q[0].start)
+        covered.append((start, end))
+    found.sort(key=lambda q: q[0].start)
+    _continue_speakers([quote for quote, _ in found])
+    _link_later_mentions([quote for quote, _ in found])
+    return found
+
+
+# A quotation with no speech verb of its own, this close after another speaker's words, continues them.
+CONTINUATION_CHARS = 400
+
+
+def _continue_speakers(quotes: list[Quote]) -> None:
+    """"… ," Sexton said. "We have to …": a quotation that names no speaker goes on with the last one, if it
+    follows closely and no other quotation came between."""
+    for previous, quote in zip(quotes, quotes[1:]):
+        if quote.speaker is None and previous.speaker is not None and quote.direct \
+                and quote.start - previous.end <= CONTINUATION_CHARS:
+            quote.speaker = previous.speaker
+
+
+def _link_later_mentions(quotes: list[Quote]) -> None:
+    """"the official said …" after "a senior official from the presidential office said …": the same speaker,
+    named and placed as first told (the nearest earlier speaker whose role ends in the same word)."""
+    for index, quote in enumerate(quotes):
+        speaker = quote.speaker
+        if speaker is None or speaker.name or not speaker.role or not speaker.text.lower().startswith("the "):
+            continue
+        head = speaker.role.split()[-1].lower()
+        earlier = next((q.speaker for q in reversed(quotes[:index]) if q.speaker and q.speaker.role
+                        and q.speaker.role.split()[-1].lower() == head and q.speaker is not speaker), None)
+        if earlier is not None:
+            speaker.name = speaker.name or earlier.name
+            speaker.role = earlier.role
+            speaker.organisation = speaker.organisation or earlier.organisation
+            speaker.country = speaker.country or earlier.country
+
+
+def _reported(verb: Token) -> tuple[list[Token], Token] | None:
+    """What a cue verb reports ("X said (that) …", "…, X wrote", "X called for …"): the words of its dependents
+    that hold content, by the learned table, and its subject, the speaker."""
+    subject = _subject(verb)
+    if subject is None or not reporting_cue(verb):
+        return None
+    table = learned_cues()
+    deps, preps = set(table["content_deps"]) or {"ccomp"}, set(table["content_preps"])
+    parts = [c for c in verb.children if c.i != subject.i and (
+        c.dep_ in deps or (c.dep_ == "prep" and c.lower_ in preps)) and c.dep_ not in {"nsubj", "nsubjpass"}]
+    if not parts:
+        return None
+    words = sorted((t for part in parts for t in part.subtree), key=lambda t: t.i)
+    # one side of the speaker: "X said Y" or "Y, X said", never the speaker inside
+    before = [t for t in words if t.i < subject.i]
+    after = [t for t in words if t.i > subject.i]
+    side = max(before, after, key=len)
+    side = [t for t in side if not t.is_punct or (side[0].i < t.i < side[-1].i)]
+    return (side, subject) if side else None
+
+
+def _according_to(token: Token) -> tuple[list[Token], Token] | None:
+    """"According to the NIS, North Korea has sent …": the rest of the clause, said by the object of "to"."""
+    to = next((c for c in token.children if c.lower_ == "to"), None)
+    source = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+    if source is None:
+        return None
+    phrase = {t.i for t in token.subtree}
+    clause = token.head
+    while clause.dep_ not in {"ROOT", "ccomp", "conj"} and clause.head.i != clause.i:
+        clause = clause.head
+    words = [t for t in clause.subtree if t.i not in phrase and not (t.is_punct and t.i in {
+        min(phrase) - 1, max(phrase) + 1})]
+    words = [t for t in words if t.sent.start == token.sent.start]
+    while words and words[-1].is_punct:
+        words.pop()
+    while words and words[0].is_punct:
+        words.pop(0)
+    return (words, source) if words else None
 
 
 def quote_for(sent: Span, trigger: Token, quotes: list[Quote]) -> Quote | None:
