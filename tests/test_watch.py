@@ -463,3 +463,97 @@ def test_a_quantity_measure_reads_the_kind_and_a_failed_attempt_crosses_nothing(
     assert _figure(soldiers, "troops") == 12000  # "more than 12,000 soldiers" is a figure of troops
     assert _figure(soldiers, "tanks") is None
     assert "failed" not in DEFAULT_MODALITIES and "denied" not in DEFAULT_MODALITIES
+
+
+def test_reading_a_board_past_or_present_changes_nothing_in_the_store(tmp_path):
+    import sqlite3
+
+    result = redline("ingest", EXAMPLES, "--watchlist", SHIPPED, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+
+    def history() -> tuple:
+        with sqlite3.connect(tmp_path / "redline.db") as connection:
+            return tuple(connection.execute(f"select count(*) from {table}").fetchone()[0]
+                         for table in ("indicator_states", "stage_states", "alerts"))
+
+    recorded = history()
+    assert recorded[0] > 0
+    for as_of in ("2024-10-01", "latest", "2025-06-01", "now"):
+        shown = redline("board", "--watchlist", SHIPPED, "--as-of", as_of, "--json", cwd=tmp_path)
+        assert shown.returncode == 0 and "ALERT" not in shown.stderr, shown.stderr
+        assert json.loads(shown.stdout)["alerts"] == []
+    assert history() == recorded
+
+
+def test_a_date_only_report_stays_on_its_day(tmp_path):
+    news = tmp_path / "news.jsonl"
+    news.write_text(json.dumps({"text": "North Korea has sent 1,500 special forces troops to Russia, South Korea's "
+                                        "spy agency said on Friday.", "title": "Troops", "outlet": "The Dong-A Ilbo",
+                                "date": "2024-10-18", "url": "https://www.donga.com/en/2"}) + "\n")
+    assert redline("ingest", news, "--watchlist", SHIPPED, cwd=tmp_path).returncode == 0
+    board = json.loads(redline("board", "--watchlist", SHIPPED, "--as-of", "2024-10-18", "--json",
+                               cwd=tmp_path).stdout)
+    troops = next(i for i in board["indicators"] if i["id"] == "nk-troops-in-russia")
+    assert troops["level"] != "none"  # the report counts on its own day, not from the evening before
+    assert troops["evidence"] and all(e["published"].startswith("2024-10-18") for e in troops["evidence"])
+    listed = redline("articles", cwd=tmp_path).stdout
+    assert "2024-10-18" in listed and "12:00" not in listed  # a date is shown as a date
+
+
+COMBAT = """
+id: combat-watch
+problem: Are North Korean troops fighting?
+scenarios: [{id: war, title: War}]
+reliability: {Wire: A, Daily: B, Weekly: C}
+indicators:
+  - id: combat
+    question: Are North Korean troops fighting Ukraine?
+    scenarios: [war]
+    match: {events: [ASSAULT], actors: [PRK], exclude: [drill, exercise]}
+    thresholds:
+      watch: {modalities: [planned, promised, feared, considered, threatened]}
+      warning: {modalities: [asserted, reported]}
+      crossed: {modalities: [asserted, reported], undisputed: true}
+stages:
+  - {level: 0, name: calm}
+  - {level: 1, name: war, when: combat = crossed}
+"""
+
+
+def _claimed(found: dict, code: str) -> dict:
+    return {**found, "claimed_by": {"text": code, "code": code, "sector": None}}
+
+
+def test_a_credible_denial_holds_a_crossing_back_and_a_party_denying_itself_does_not(store, tmp_path):
+    path = tmp_path / "combat.yaml"
+    path.write_text(COMBAT)
+    watcher = Watcher(load_watchlist(path), store)
+    claim = "North Korean troops attacked Ukrainian positions in Kursk, a Ukrainian commander said."
+    one = report(store, "Daily", claim, T0, [_claimed(event("ASSAULT", "PRK", "UKR", "reported", claim), "UKR")])
+    assert watcher.observe([one], as_of=T0).indicators[0].level == "crossed"
+    party = "North Korea denied that its troops attacked Ukrainian positions."
+    two = report(store, "Wire", party, T0 + timedelta(hours=1),
+                 [_claimed(event("ASSAULT", "PRK", "UKR", "denied", party), "PRK")])
+    state = watcher.observe([two], as_of=T0 + timedelta(hours=1)).indicators[0]
+    assert state.level == "crossed" and state.disputed_by == ["PRK (a party to it)"]  # shown, not decisive
+    seoul = "Seoul denied reports that North Korean troops attacked Ukrainian positions."
+    three = report(store, "Wire", seoul, T0 + timedelta(hours=2),
+                   [_claimed(event("ASSAULT", "PRK", "UKR", "denied", seoul), "KOR")])
+    board = watcher.observe([three], as_of=T0 + timedelta(hours=2))
+    state = board.indicators[0]
+    assert state.level == "warning"  # an A-graded outlet's denial, against a B's report: disputed
+    assert "KOR" in state.disputed_by
+    assert [a.subject for a in board.alerts] == ["combat"]  # the stage holds for its hysteresis
+
+
+def test_an_intention_never_crosses_and_excluded_words_rule_a_sentence_out(store, tmp_path):
+    path = tmp_path / "combat.yaml"
+    path.write_text(COMBAT)
+    watcher = Watcher(load_watchlist(path), store)
+    plan = "North Korea plans to send its troops to attack Ukrainian positions."
+    one = report(store, "Wire", plan, T0, [event("ASSAULT", "PRK", "UKR", "planned", plan)])
+    drill = "North Korean troops attacked a mock position in a live-fire drill."
+    two = report(store, "Wire", drill, T0, [event("ASSAULT", "PRK", None, "asserted", drill)])
+    later = T0 + timedelta(days=3)
+    state = watcher.observe([one, two], as_of=later).indicators[0]
+    assert state.level == "watch" and [o.sentence for o in state.evidence] == [plan]

@@ -8,7 +8,7 @@ stays light: spaCy and the sentence-embedding model load only when a coder or gr
     store = redline.Store.open(settings)
     redline.run_ingest(["examples/"], store, settings=settings,
                        watchers=[redline.Watcher(redline.load_watchlist("watchlists/korea-ukraine-aid.yaml"), store)])
-    board = redline.Watcher(redline.load_watchlist("watchlists/korea-ukraine-aid.yaml"), store).evaluate()
+    board = redline.Watcher(redline.load_watchlist("watchlists/korea-ukraine-aid.yaml"), store).read()
     print(redline.render(redline.build_brief(store, boards=[board]), "md"))
 """
 

@@ -373,12 +373,13 @@ def board_cli(
     as_json: Annotated[bool, typer.Option("--json", help="The board as one JSON object")] = False,
     db: DbOption = None,
 ) -> None:
-    """The ladder and every indicator: level, value, sources, grade and the newest evidence; alerts on changes."""
+    """The ladder and every indicator: level, value, sources, grade and the newest evidence. Reading changes
+    nothing: alerts are raised as evidence arrives (ingest, collect, replay)."""
     store = _open_store(db)
     moment = _as_of(as_of, store)
     with err.status("reading the stored events…") if err.is_terminal else nullcontext():
         watcher = _watcher(watchlist, store)
-        board = watcher.evaluate(moment)
+        board = watcher.read(moment)
     if as_json:
         sys.stdout.write(json.dumps(board.to_json(), ensure_ascii=False) + "\n")
         return
@@ -467,7 +468,7 @@ def brief_cli(
     store = _open_store(db)
     start = _as_of(since, store, end_of_day=False) if since else store.last_brief_at()
     moment = _as_of(as_of, store)
-    boards = [_watcher(path, store, console=False).evaluate(moment) for path in watchlist or ()]
+    boards = [_watcher(path, store, console=False).read(moment) for path in watchlist or ()]
     brief = build_brief(store, since=start, boards=boards, embed=_sentence_embedder())
     try:
         if fmt == "pdf":
@@ -605,7 +606,7 @@ def demo_cli(
     if watchlist:
         shown = watchlist.relative_to(Path.cwd()) if watchlist.is_relative_to(Path.cwd()) else watchlist
         out.print(f"\n[bold]Board[/bold] ({shown}, as of the newest article)")
-        _print(views.board_view(_watcher(watchlist, store, console=False).evaluate(store.newest_published())))
+        _print(views.board_view(_watcher(watchlist, store, console=False).read(store.newest_published())))
 
 
 def _shipped_watchlist() -> Path | None:

@@ -6,7 +6,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field, fields
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 
 def utcnow() -> datetime:
@@ -103,11 +103,39 @@ class Article:
             "duplicate_of": self.duplicate_of,
             "derived_from": self.derived_from,
             "story": self.story_id,
+            "published_precision": precision_of(self.published),
         }
 
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+# A date printed without a time of day is that day, wherever it is read: it is kept as noon UTC of the printed
+# date (shown as that date in every zone from UTC-11 to UTC+11, and sorted within its day), and a value of noon
+# UTC sharp is shown as a date. Local midnight would put a Seoul date on the evening before in UTC.
+DAY_HOUR = 12
+
+
+def day_of(printed: date) -> datetime:
+    """The stored moment of a date printed without a time."""
+    return datetime(printed.year, printed.month, printed.day, DAY_HOUR, tzinfo=timezone.utc)
+
+
+def precision_of(value: datetime | None) -> str | None:
+    """"day" for a date printed without a time (kept as noon UTC sharp), "time" otherwise."""
+    if value is None:
+        return None
+    utc = value.astimezone(timezone.utc)
+    return "day" if (utc.hour, utc.minute, utc.second, utc.microsecond) == (DAY_HOUR, 0, 0, 0) else "time"
+
+
+def shown_date(value: datetime | None, with_time: str = "%Y-%m-%d %H:%M UTC") -> str:
+    """A stored date as a reader should see it: the day alone when only the day was printed."""
+    if value is None:
+        return "undated"
+    utc = value.astimezone(timezone.utc)
+    return utc.strftime("%Y-%m-%d") if precision_of(value) == "day" else utc.strftime(with_time)
 
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
@@ -268,6 +296,8 @@ class Observation:
     start: int = 0
     end: int = 0
     reliability: str = "F"  # the outlet's Admiralty letter, from the watchlist's table
+    claimed_by: dict | None = None  # who claims (reported) or denies (denied) it: {text, code, sector}
+    by_party: bool = False  # the claimant or denier is a party to the act (the Kremlin about Russia's troops)
 
     def to_json(self) -> dict:
         # Shallow on purpose: states hold thousands of these and the values are already JSON (asdict deep-copies).
@@ -305,6 +335,18 @@ class IndicatorState:
     def grade(self) -> str:
         return f"{self.reliability}{self.credibility}"
 
+    @property
+    def disputed_by(self) -> list[str]:
+        """Who denies the reading, each once: "PRK (a party to it)" for a party's own denial."""
+        found = []
+        for observation in self.counter_evidence:
+            if observation.modality != "denied":
+                continue
+            who = observation.claimed_by or {}
+            name = who.get("code") or who.get("text") or observation.outlet or "unnamed"
+            found.append(f"{name} (a party to it)" if observation.by_party else name)
+        return list(dict.fromkeys(found))
+
     def key(self) -> tuple:
         """What makes a new entry in the history: a change of any of these."""
         return (self.level, self.value, self.sources, self.sources_for_value, self.credibility, self.modality)
@@ -315,11 +357,11 @@ class IndicatorState:
                 "credibility": self.credibility, "reliability": self.reliability, "grade": self.grade,
                 "evidence": [o.to_json() for o in self.evidence],
                 "counter_evidence": [o.to_json() for o in self.counter_evidence],
-                "as_of": _iso(self.as_of), "newest": _iso(self.newest)}
+                "as_of": _iso(self.as_of), "newest": _iso(self.newest), "disputed_by": self.disputed_by}
 
     @classmethod
     def from_json(cls, data: dict) -> "IndicatorState":
-        fields = {k: v for k, v in data.items() if k != "grade"}
+        fields = {k: v for k, v in data.items() if k not in {"grade", "disputed_by"}}
         fields["evidence"] = [Observation.from_json(o) for o in data["evidence"]]
         fields["counter_evidence"] = [Observation.from_json(o) for o in data["counter_evidence"]]
         fields["as_of"] = datetime.fromisoformat(data["as_of"])

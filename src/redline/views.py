@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.rule import Rule
 from rich.table import Table
 
+from redline.records import shown_date
 from redline.stories.facts import outlets
 
 
@@ -29,7 +30,7 @@ def cleaned_article(cleaned, explain: bool) -> Iterator:
     article = cleaned.article
     yield Rule(f"[bold]{escape(article.title or '(no title)')}")
     authors = ", ".join(f"{a.name} <{a.email}>" if a.email else a.name for a in article.authors) or "—"
-    yield (f"[dim]outlet[/dim] {escape(article.outlet or '—')}  [dim]published[/dim] {article.published or '—'}  "
+    yield (f"[dim]outlet[/dim] {escape(article.outlet or '—')}  [dim]published[/dim] {shown_date(article.published)}  "
            f"[dim]updated[/dim] {article.updated or '—'}  [dim]language[/dim] {article.language or '—'}")
     yield f"[dim]authors[/dim] {escape(authors)}  [dim]id[/dim] {article.id}  [dim]from[/dim] {escape(article.origin or '')}"
     for paragraph in article.paragraphs:
@@ -42,7 +43,7 @@ def cleaned_article(cleaned, explain: bool) -> Iterator:
 def articles_table(found) -> Table:
     table = Table("published", "outlet", "title", "authors", "words", "lang", title=f"{len(found)} article(s)")
     for a in found:
-        table.add_row(a.published.strftime("%Y-%m-%d %H:%M UTC") if a.published else "—", escape(a.outlet or "—"),
+        table.add_row(shown_date(a.published), escape(a.outlet or "—"),
                       escape(a.title or "—"), escape(", ".join(x.name for x in a.authors) or "—"),
                       str(len(a.text.split())), a.language or "—")
     return table
@@ -162,6 +163,8 @@ def board_view(board) -> Iterator[str]:
             yield f"           ← {escape(evidence_text(evidence.to_json()))}"
         for evidence in state.counter_evidence[:1]:
             yield f"           ✗ {escape(evidence_text(evidence.to_json()))}"
+        if state.disputed_by:
+            yield f"           [yellow]disputed[/yellow] by {escape(', '.join(state.disputed_by))}"
 
 
 def value_text(kind: str, state) -> str:

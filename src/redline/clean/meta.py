@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from redline.clean import lines
-from redline.records import Author
+from redline.records import Author, day_of
 
 # Text longer than this adds nothing to language identification but costs time (its cost grows with the
 # length; 300, 500 and 2,000 characters give the same answer on all 133 ScrapingHub bodies that long).
@@ -202,6 +202,17 @@ def parse_date(
     if isinstance(text, datetime):
         return text if text.tzinfo else text.replace(tzinfo=zone(tz_name, fallback_tz))
     value = _MONTH_DOT.sub(lambda m: m.group(0)[:-1], str(text)).strip(" ,;|")
+    found = _parse_printed(value, tz_name, fallback_tz, language)
+    if found is not None and not value.isdigit() and not _CLOCK_PRINTED.search(value):  # digits: a timestamp
+        return day_of(found.date())  # "2024-10-18", "Oct 18, 2024": that day, not local midnight
+    return found
+
+
+# A time of day in a printed date: "14:05", "2.30", "9 am", "T09".
+_CLOCK_PRINTED = re.compile(r"\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s*[ap]\.?m\b|T\d{2}|\b(?:noon|midnight)\b", re.IGNORECASE)
+
+
+def _parse_printed(value: str, tz_name: str | None, fallback_tz: str, language: str | None) -> datetime | None:
     tzinfo = zone(tz_name, fallback_tz)
     if _ISO_LIKE.match(value):  # ISO 8601, the common case in feeds and JSON
         try:

@@ -269,7 +269,8 @@ class Store:
         (a type matches the event or the act it intends, `action`). context, actor, recipient and quantities come
         as JSON text, decoded by the reader when it needs them."""
         # JSON columns come undecoded: most events are matched on their type and code strings alone.
-        raw = [type_coerce(events.c[name], Text).label(name) for name in ("context", "actor", "recipient", "quantities")]
+        raw = [type_coerce(events.c[name], Text).label(name)
+               for name in ("context", "actor", "recipient", "quantities", "claimed_by")]
         query = (select(events.c.id, events.c.article_id, events.c.event, events.c.mode, *raw,
                         events.c.actor_codes, events.c.recipient_codes, events.c.modality, events.c.hearsay,
                         events.c.sentence, events.c.start, events.c.end, events.c.trigger,
@@ -558,6 +559,7 @@ def _event_row(article_id: str, seq: int, event: dict) -> dict:
         "trigger_start": evidence.get("trigger_start"),
         "hearsay": int(bool(event.get("hearsay"))), "future": int(bool(event.get("future"))),
         "place": event.get("place"), "date": event.get("date"), "action": event.get("action"),
+        "claimed_by": event.get("claimed_by"),
     }
 
 
@@ -572,7 +574,8 @@ def _event_from(row) -> dict:
                      "trigger": data["trigger"], "article_id": data["article_id"],
                      "trigger_start": data["trigger_start"]},
         "hearsay": bool(data["hearsay"]), "future": bool(data["future"]), "place": data["place"],
-        "date": data["date"], "action": data["action"], "id": data["id"], "article_id": data["article_id"], "outlet": data["outlet"],
+        "date": data["date"], "action": data["action"], "claimed_by": data["claimed_by"], "id": data["id"],
+        "article_id": data["article_id"], "outlet": data["outlet"],
         "url": data["url"], "title": data["title"],
         "published": data["published"].isoformat() if data["published"] else None,
     }

@@ -143,6 +143,7 @@ events = Table(
     Column("place", JSON),
     Column("date", String(10)),
     Column("action", String(16)),  # the act itself when the event is an intention (AGREE to AID)
+    Column("claimed_by", JSON),  # {text, code, sector}: who claims (reported) or denies (denied) it
     Index("ix_events_article", "article_id", "seq", unique=True),
     Index("ix_events_type", "event"),
 )

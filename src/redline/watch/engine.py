@@ -3,8 +3,10 @@
     Watcher(watchlist, store)     reads the stored events its indicators could match, once
     .observe(article_ids)         new articles' events: only the indicators they touch are read again
     .evaluate(as_of)              every indicator read again at `as_of` (evidence ages), then the stage
+    .read(as_of)                  the board at `as_of`, shown and never recorded: what `board`, `brief`, the
+                                  dashboard and the API show
 
-Each call records what changed (indicator readings and the stage, as history rows that are never overwritten) and
+`observe` and `evaluate` record what changed (indicator readings and the stage, as history rows that are never overwritten) and
 raises an alert for every change of level or stage, in one transaction; sinks are told after it commits. Reading
 the same evidence again changes nothing, so it raises nothing: a re-run, or a wire copy of a report already
 counted, is silent.
@@ -63,6 +65,15 @@ class Board:
         }
 
 
+def _claimant(event: dict) -> dict:
+    """Who claims or denies a stored event, and whether that is one of its own parties."""
+    who = decoded(event, "claimed_by")
+    if not who:
+        return {}
+    parties = f"{event.get('actor_codes') or ''} {event.get('recipient_codes') or ''}".split()
+    return {"claimed_by": who, "by_party": bool(who.get("code")) and who["code"] in parties}
+
+
 def _indicator_json(indicator: Indicator, state: IndicatorState) -> dict:
     return {"id": indicator.id, "question": indicator.question, "scenarios": indicator.scenarios,
             "measure": indicator.measure.kind, "levels": indicator.levels, **state.to_json()}
@@ -118,7 +129,7 @@ class Watcher:
             quantities=decoded(event, "quantities") or [], published=event["published"] or event["ingested_at"],
             outlet=event["outlet"], source=root_outlet or event["outlet"] or original, original=original,
             url=event["url"], title=event["title"], start=event["start"], end=event["end"],
-            reliability=self.watchlist.reliability_of(event["outlet"]))
+            reliability=self.watchlist.reliability_of(event["outlet"]), **_claimant(event))
 
     # --- evaluation --------------------------------------------------------------------------------------------
 
@@ -130,6 +141,17 @@ class Watcher:
     def evaluate(self, as_of: datetime | None = None) -> Board:
         """Read every indicator again at `as_of` (now by default): evidence ages, so levels can fall."""
         return self._evaluate(as_of or utcnow(), {i.id for i in self.watchlist.indicators})
+
+    def read(self, as_of: datetime | None = None) -> Board:
+        """The board at `as_of` (now by default), read and never recorded: no history row, no alert. History is
+        written only as evidence arrives (ingest, collect, replay), so looking at a board, past or present, changes
+        nothing. From the last recorded moment on, the stage keeps the recorded path (its hysteresis); before it,
+        the stage is read afresh."""
+        as_of = as_of or utcnow()
+        states = {i.id: self._read(i, as_of) for i in self.watchlist.indicators}
+        recorded = self.stage if self.stage is not None and as_of >= self.stage.as_of else None
+        stage = climb(self.watchlist, states, recorded, as_of)
+        return Board(self.watchlist, stage, [states[i.id] for i in self.watchlist.indicators])
 
     def replay(self, steps: Iterable[tuple[str, datetime]]) -> Iterable[Board]:
         """Walk stored articles in publication order, reading the watchlist as of each one: the indicators the
@@ -194,10 +216,8 @@ class Watcher:
 
     def _look_back(self, as_of: datetime) -> Board:
         """A reading earlier than the last one recorded: shown, never recorded, never alerted (history runs
-        forward only). The stage is read without hysteresis: there is no recorded path to that moment."""
-        states = {i.id: self._read(i, as_of) for i in self.watchlist.indicators}
-        stage = climb(self.watchlist, states, None, as_of)
-        return Board(self.watchlist, stage, list(states.values()))
+        forward only)."""
+        return self.read(as_of)
 
     # --- alerts ------------------------------------------------------------------------------------------------
 

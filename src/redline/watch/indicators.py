@@ -18,10 +18,11 @@ from datetime import datetime, timedelta
 
 from redline.records import IndicatorState, Observation
 from redline.watch.grading import best_reliability, credibility
-from redline.watch.watchlist import COUNTER_MODALITIES, NO_LEVEL, Indicator, Measure, Threshold
+from redline.watch.watchlist import COUNTER_MODALITIES, NO_LEVEL, RELIABILITY, Indicator, Measure, Threshold
 
 # Strongest first: the modality an indicator shows is the strongest among the evidence behind its value.
-STRENGTH = ("asserted", "reported", "planned", "expected", "considered", "conditional", "threatened", "feared",
+STRENGTH = ("asserted", "reported", "assessed", "planned", "promised", "expected", "considered", "conditional",
+            "threatened", "feared", "failed",
             "denied", "negated")
 STALE_HALF_LIVES = 2  # evidence older than two half-lives (weighing under a quarter) no longer counts
 STALE_WEIGHT = 0.5 ** STALE_HALF_LIVES
@@ -42,6 +43,7 @@ class Matcher:
         self.contexts = frozenset(c.lower() for c in match.contexts)
         self.keywords = _words_regex(match.keywords)
         self.triggers = _words_regex(match.triggers)
+        self.exclude = _words_regex(match.exclude)
         self.modalities = frozenset(match.modalities)
 
     def wants(self) -> tuple[list[str], list[str], list[str]]:
@@ -76,6 +78,8 @@ class Matcher:
         if self.keywords and not self.keywords.search(event["evidence"]["sentence"]):
             return None
         if self.triggers and not self.triggers.search(event["evidence"].get("trigger") or ""):
+            return None
+        if self.exclude and self.exclude.search(event["evidence"]["sentence"]):
             return None
         return side
 
@@ -207,9 +211,18 @@ def _reaches(indicator: Indicator, threshold: Threshold, live, against: list[Obs
         backing = [o for o, _, f in admitted if (f or 0) >= threshold.value]
     if len({o.source for o in backing}) < threshold.sources:
         return False
-    if threshold.credibility is not None:
-        return credibility([o for o, _, _ in admitted], against) <= threshold.credibility
-    return True
+    if threshold.credibility is not None and credibility([o for o, _, _ in admitted], against) > threshold.credibility:
+        return False
+    return not (threshold.undisputed and credibly_disputed(backing, against))
+
+
+def credibly_disputed(support: list[Observation], against: list[Observation]) -> bool:
+    """A denial that is no party's own, from an outlet graded at least as well as the best that supports."""
+    deniers = [o for o in against if o.modality == "denied" and not o.by_party]
+    if not deniers or not support:
+        return bool(deniers)
+    best_support = RELIABILITY.index(best_reliability({o.reliability for o in support}))
+    return RELIABILITY.index(best_reliability({o.reliability for o in deniers})) <= best_support
 
 
 def measure(spec: Measure, live: list[tuple[Observation, float, float | None]], as_of: datetime

@@ -49,6 +49,7 @@ class Match(Strict):
     contexts: list[str] = []
     keywords: list[str] = []  # words in the evidence sentence (case-insensitive, word starts: "satellite" → satellites)
     triggers: list[str] = []  # words of the event's trigger ("launch", "dispatch")
+    exclude: list[str] = []  # words that rule a sentence out ("failed", "anniversary"): word starts, as keywords
     modalities: list[str] = list(DEFAULT_MODALITIES)
 
     @field_validator("events", "actors", "recipients")
@@ -88,6 +89,9 @@ class Threshold(Strict):
     sources: int = Field(default=1, ge=1)
     modalities: list[str] | None = None  # None: the indicator's match.modalities
     credibility: int | None = Field(default=None, ge=1, le=6)
+    # Not credibly disputed: no live denial from an outlet graded at least as well as the best support, a party's
+    # denial of its own act aside (the Kremlin denying Russia's part is expected, and proves nothing either way).
+    undisputed: bool = False
 
     @field_validator("modalities")
     @classmethod

@@ -29,7 +29,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 
 from redline.pipeline import run_ingest
-from redline.records import MODALITIES, web_url
+from redline.records import MODALITIES, shown_date, web_url
 from redline.report import story_brief
 from redline.settings import Settings
 from redline.store import Store
@@ -41,6 +41,7 @@ from redline.web.guard import Guard
 STORY_CACHE_SIZE = 256
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
 TEMPLATES.env.filters["web_url"] = web_url
+TEMPLATES.env.filters["when"] = shown_date  # a date printed without a time is shown as that date
 TEMPLATES.env.filters["codes"] = lambda parties: ", ".join(p.get("code") or "?" for p in parties) or "?"
 
 
@@ -134,7 +135,7 @@ def create_app(settings: Settings, watchlists: list[Path] = (), token: str | Non
         watcher = dash.watcher(watchlist)
         if watcher is None:
             raise HTTPException(404, "no watchlist: start `redline serve --watchlist W.yaml`")
-        return watcher.evaluate(dash.moment(as_of))
+        return watcher.read(dash.moment(as_of))
 
     def require_token(authorization: Optional[str] = Header(default=None)) -> None:
         if not dash.token:
