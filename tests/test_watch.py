@@ -97,6 +97,11 @@ def test_shipped_watchlist_loads_with_its_reliability_table():
                                                "offensive weapons (last resort)"]
     assert loaded.reliability_of("The Dong-A Ilbo") == "B"
     assert loaded.reliability_of("Unknown Daily") == "F"
+    # names as pages print them: with or without "The", as a site name
+    assert loaded.reliability_of("koreaherald.com") == loaded.reliability_of("Korea Herald") == "B"
+    assert loaded.reliability_of("www.reuters.com") == "A" and loaded.reliability_of("KCNA") == "E"
+    assert {i.id for i in loaded.indicators} >= {"nk-casualties", "ru-air-defence-to-nk", "kor-weapons-to-ukraine",
+                                                 "kor-monitoring-team", "kor-sanctions"}
 
 
 def test_every_mistake_in_a_watchlist_is_reported_with_its_place(tmp_path):

@@ -11,6 +11,7 @@ not at the first alert.
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -210,7 +211,7 @@ class Watchlist(Strict):
         bad = [f"{outlet}: {grade}" for outlet, grade in value.items() if str(grade).upper() not in RELIABILITY]
         if bad:
             raise ValueError(f"reliability must be one of A–F ({'; '.join(bad)})")
-        return {outlet: str(grade).upper() for outlet, grade in value.items()}
+        return {outlet_key(outlet): str(grade).upper() for outlet, grade in value.items()}
 
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo) -> "Watchlist":
@@ -255,7 +256,18 @@ class Watchlist(Strict):
     def reliability_of(self, outlet: str | None) -> str:
         if not outlet:
             return self.default_reliability
-        return self.reliability.get(outlet) or self.reliability.get(outlet.lower()) or self.default_reliability
+        return self.reliability.get(outlet_key(outlet)) or self.default_reliability
+
+
+_SITE_SUFFIX = re.compile(r"\.(?:com|org|net|co\.kr|co\.uk|co\.jp|kr|jp|ru|ua|de|fr|uk|int|gov)$")
+
+
+def outlet_key(name: str) -> str:
+    """An outlet's name as the reliability table is looked up by: "The Korea Herald", "koreaherald.com" and
+    "Korea Herald" are one outlet (lower case, no leading "the", no site suffix, letters and digits only)."""
+    key = _SITE_SUFFIX.sub("", str(name).strip().lower()).removeprefix("www.")
+    key = re.sub(r"^the\s+", "", key)
+    return re.sub(r"[^\w]+", "", key)
 
 
 def load_watchlist(path: str | Path, settings: Settings | None = None) -> Watchlist:
