@@ -562,3 +562,31 @@ def test_an_intention_never_crosses_and_excluded_words_rule_a_sentence_out(store
     later = T0 + timedelta(days=3)
     state = watcher.observe([one, two], as_of=later).indicators[0]
     assert state.level == "watch" and [o.sentence for o in state.evidence] == [plan]
+
+
+def test_replay_report_lists_every_alert_with_the_sentence_it_rests_on(tmp_path):
+    markdown, html = tmp_path / "backtest.md", tmp_path / "backtest.html"
+    result = redline("replay", EXAMPLES, "-w", SHIPPED, "--report", markdown, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    text = markdown.read_text()
+    assert "# Backtest of korea-ukraine-aid" in text and "stage up: 0 monitoring → 1 non-lethal aid" in text
+    assert "← “This comes as Pyongyang has reportedly already dispatched 1,500 elite troops" in text
+    assert "The Dong-A Ilbo [B], 2024-10-22, reported" in text
+    assert redline("replay", EXAMPLES, "-w", SHIPPED, "--report", html, cwd=tmp_path).returncode == 0
+    page = html.read_text()
+    assert page.startswith("<!doctype html>") and "1,500 elite troops" in page and "<script" not in page
+
+
+def test_an_alert_cites_its_strongest_evidence_first():
+    from redline.records import Observation
+    from redline.watch.indicators import strongest_first
+
+    def seen(modality, grade, hours):
+        return Observation(event_id=hours, article_id=str(hours), event="AID", modality=modality, hearsay=False,
+                           sentence=f"{modality} {grade}", trigger=None, quantities=[],
+                           published=T0 + timedelta(hours=hours), reliability=grade)
+
+    found = strongest_first([seen("reported", "A", 3), seen("asserted", "C", 1), seen("asserted", "B", 0),
+                             seen("asserted", "B", 2), seen("feared", "A", 4)])
+    assert [o.sentence for o in found] == ["asserted B", "asserted B", "asserted C", "reported A", "feared A"]
+    assert [o.event_id for o in found[:2]] == [2, 0]  # the newest of equals first

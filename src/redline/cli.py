@@ -387,7 +387,8 @@ def board_cli(
     _say_why_empty(store, watcher, moment or board.stage.as_of, as_of)
 
 
-@app.command("replay", epilog="Example: redline replay archive.jsonl -w watchlists/korea-ukraine-aid.yaml")
+@app.command("replay", epilog="Example: redline replay archive.jsonl -w watchlists/korea-ukraine-aid.yaml "
+                               "--report backtest.md")
 def replay_cli(
     sources: Annotated[list[str], typer.Argument(help="The archive: files, folders, feeds, WARC, JSONL")],
     watchlist: Annotated[Path, typer.Option("--watchlist", "-w", help="The watchlist YAML to backtest")],
@@ -395,6 +396,8 @@ def replay_cli(
                                                     "(default: a temporary file, removed afterwards)")] = None,
     workers: Annotated[int, typer.Option(help="Processes cleaning in parallel")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON line per alert, in order")] = False,
+    report: Annotated[Optional[Path], typer.Option(
+        help="Also write every alert with its evidence and counter-evidence: .md or .html")] = None,
 ) -> None:
     """Backtest: replay an archive in publication order and print the stage timeline and indicator changes."""
     import tempfile
@@ -416,6 +419,12 @@ def replay_cli(
                 on_step=lambda done, total: progress.update(task, description="replay", completed=done,
                                                             total=total))
         store.close()
+    if report is not None:
+        from redline.report import render_replay
+
+        fmt = "html" if report.suffix.lower() in {".html", ".htm"} else "md"
+        report.write_text(render_replay(loaded, raised, fmt), encoding="utf-8")
+        err.print(f"report: {report} ({len(raised)} alert(s))")
     if as_json:
         for alert in raised:
             sys.stdout.write(json.dumps(alert.to_json(), ensure_ascii=False) + "\n")

@@ -241,6 +241,15 @@ def render(brief: Brief, fmt: str = "md") -> str:
     return template.render(brief=brief)
 
 
+def render_replay(watchlist, alerts: list, fmt: str = "md") -> str:
+    """A backtest's report: every alert of a replay, in order, with the evidence it rests on and against it,
+    as Markdown ("md") or a standalone HTML page ("html")."""
+    if fmt not in ("md", "html"):
+        raise ValueError(f"a replay report is md or html, not {fmt!r}")
+    template = _environment().get_template(f"replay.{fmt}.j2")
+    return template.render(watchlist=watchlist, alerts=[a.to_json() for a in alerts])
+
+
 def write_pdf(brief: Brief, path: str | Path) -> Path:
     """The HTML brief printed to PDF by WeasyPrint (it needs the Pango library: Debian's libpango-1.0-0)."""
     from redline.errors import RedlineError

@@ -21,7 +21,8 @@ from datetime import datetime, timedelta, timezone
 
 from redline.records import Alert, IndicatorState, Observation, StageState, utcnow
 from redline.store import Store
-from redline.watch.indicators import STALE_HALF_LIVES, EvidenceBook, Matcher, decoded, read_indicator
+from redline.watch.indicators import (STALE_HALF_LIVES, EvidenceBook, Matcher, decoded, read_indicator,
+                                      strongest_first)
 from redline.watch.ladder import climb
 from redline.watch.watchlist import NO_LEVEL, Indicator, Watchlist
 
@@ -235,7 +236,7 @@ class Watcher:
         return Alert(
             watchlist=self.watchlist.id, kind="indicator", subject=indicator.id, before=old, after=after.level,
             what=f"{indicator.id}: {old} → {after.level}{value}, {after.sources} source(s), grade {after.grade}",
-            why=why, evidence=[o.to_json() for o in after.evidence],
+            why=why, evidence=[o.to_json() for o in strongest_first(after.evidence)],
             counter_evidence=[o.to_json() for o in after.counter_evidence], as_of=after.as_of)
 
     def _ground(self, as_of: datetime) -> StageState:

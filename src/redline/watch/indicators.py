@@ -216,6 +216,14 @@ def _reaches(indicator: Indicator, threshold: Threshold, live, against: list[Obs
     return not (threshold.undisputed and credibly_disputed(backing, against))
 
 
+def strongest_first(observations: Iterable[Observation]) -> list[Observation]:
+    """The evidence an alert cites, best first: by modality (asserted before reported, assessed, intentions …),
+    then the outlet's grade, then the newest."""
+    return sorted(observations, key=lambda o: (STRENGTH.index(o.modality) if o.modality in STRENGTH else len(STRENGTH),
+                                               RELIABILITY.index(o.reliability) if o.reliability in RELIABILITY
+                                               else len(RELIABILITY), -o.published.timestamp()))
+
+
 def credibly_disputed(support: list[Observation], against: list[Observation]) -> bool:
     """A denial that is no party's own, from an outlet graded at least as well as the best that supports."""
     deniers = [o for o in against if o.modality == "denied" and not o.by_party]
