@@ -36,6 +36,14 @@ def test_same_event_grouped_same_topic_other_event_apart():
     assert ids[0] != ids[3]
 
 
+def test_a_story_is_titled_by_a_headline_never_by_a_caption():
+    tracker = StoryTracker(use_embeddings=False)
+    first = tracker.add("a0", features_of(QUAKE_A[0], title="Photo : YONHAP News"))
+    second = tracker.add("a1", features_of(QUAKE_A[1], title="Magnitude 6.4 quake near Pohang injures 23"))
+    assert first.story_id == second.story_id
+    assert tracker.stories[first.story_id].title == "Magnitude 6.4 quake near Pohang injures 23"
+
+
 def test_the_same_words_a_year_later_are_another_story():
     """Reports of two quakes in one town a year apart read alike: the time gap tells them apart."""
     tracker = StoryTracker(use_embeddings=False)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -29,6 +30,17 @@ __all__ = ["StoryTracker", "Story", "Assignment", "Features", "features_of"]
 # Weights of the three signals and the score an article needs to join a story: chosen on the developers' half of
 # ECB+ and Google News (benchmarks/stories.py); docs/stories.md gives the figures for neighbouring values.
 # A signal the article lacks (no names in a lower-cased snippet, no embedding) gives its weight to the others.
+# What a page's "title" is when it is no headline: a photo caption ("Photo : YONHAP News"), a site's name.
+CAPTION = re.compile(r"^\W*(?:photos?|videos?|images?|pictures?|gallery|watch|listen|live|file photo|graphic)\b",
+                     re.IGNORECASE)
+HEADLINE_MIN_WORDS = 4
+
+
+def is_headline(title: str | None) -> bool:
+    """Can this title name a story? Four words or more, and not a caption."""
+    return bool(title) and len(title.split()) >= HEADLINE_MIN_WORDS and not CAPTION.match(title)
+
+
 WEIGHT_TERMS = 0.3
 WEIGHT_NAMED = 0.3
 WEIGHT_MEANING = 0.4
@@ -245,7 +257,7 @@ class StoryTracker:
         return self._make(f"s-{article_id}", features)
 
     def _make(self, story_id: str, features: Features) -> Story:
-        story = Story(id=story_id, title=features.title)
+        story = Story(id=story_id, title=features.title if is_headline(features.title) else "")
         self.stories[story.id] = story
         return story
 
@@ -257,8 +269,8 @@ class StoryTracker:
             story.first_seen = min(filter(None, [story.first_seen, features.published]))
             story.last_seen = max(filter(None, [story.last_seen, features.published]))
             self._newest = max(filter(None, [self._newest, features.published]))
-        if not story.title and features.title:
-            story.title = features.title
+        if not story.title and is_headline(features.title):
+            story.title = features.title  # the first report's headline; never a caption or a site's name
         if features.embedding is not None:
             story.embedding_sum = features.embedding.copy() if story.embedding_sum is None \
                 else story.embedding_sum + features.embedding
