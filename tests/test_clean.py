@@ -341,3 +341,19 @@ def test_html_blocks_of_another_class_are_not_taken_as_the_article():
              f"tied to what Pyongyang does next." for n in range(5)]
     assert continued_body(tree("comment-content"), first) == []
     assert len(continued_body(tree("article__body"), first)) == 4
+
+
+def test_a_wire_dateline_becomes_the_articles_place_and_credit_and_leaves_the_text(tmp_path):
+    from redline.clean import clean_item
+    from redline.records import RawItem
+    from redline.settings import Settings
+
+    body = ("SEOUL, South Korea (AP) — Russia has supplied North Korea with air defence missiles in return for "
+            "its troops, South Korea's national security adviser said Friday.\n\nThe adviser said the transfer "
+            "was part of a deal between the two countries, and that Seoul was watching closely.")
+    raw = RawItem(origin="wire.txt", content=body, media_type="text/plain")
+    article = clean_item(raw, settings=Settings()).article
+    assert article.text.startswith("Russia has supplied North Korea")
+    assert (article.place, article.wire) == ("SEOUL, South Korea", "Associated Press")
+    plain = RawItem(origin="plain.txt", content=body.split("— ", 1)[1], media_type="text/plain")
+    assert clean_item(plain, settings=Settings()).article.wire is None

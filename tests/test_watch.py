@@ -67,11 +67,12 @@ def watchlist(tmp_path):
     return load_watchlist(path)
 
 
-def report(store, outlet: str, text: str, published: datetime, events: list[dict], derived_from: str | None = None):
+def report(store, outlet: str, text: str, published: datetime, events: list[dict], derived_from: str | None = None,
+           wire: str | None = None):
     """Store one article and its coded events, as ingest and the coder would; returns the article id."""
     article = Article(id=article_id(text), url=f"https://{outlet.lower()}.example/{article_id(text)[:8]}",
                       outlet=outlet, title=text[:40], published=published, text=text, paragraphs=[text],
-                      derived_from=derived_from)
+                      derived_from=derived_from, wire=wire)
     store.write([Outcome(origin=article.url, raw_sha=article.id, article=article)])
     store.save_events([(article.id, events)], "test")
     return article.id
@@ -180,6 +181,17 @@ def test_levels_climb_with_the_number_and_with_independent_sources(store, watchl
     assert alerts[0].before == "warning" and alerts[0].after == "crossed"
     assert "10000" in alerts[0].why and "2 independent" in alerts[0].why
     assert {e["outlet"] for e in alerts[0].evidence} == {"Daily", "Weekly"}
+
+
+def test_two_outlets_running_one_wire_story_are_one_source(store, watchlist):
+    watcher = Watcher(watchlist, store)
+    one = report(store, "Daily", "North Korea has moved 12,000 troops to Russia, officials said.", T0,
+                 [event(troops=12000, modality="asserted")], wire="Wire")
+    two = report(store, "Weekly", "Officials say North Korea has now moved 12,000 troops into Russia.", T0,
+                 [event(troops=12000, modality="asserted")], wire="Wire")
+    troops = watcher.observe([one, two], as_of=T0 + timedelta(hours=1)).indicators[0]
+    assert troops.sources == 1 and troops.level == "warning"  # two runs of one agency's copy: not two sources
+    assert {o.reliability for o in troops.evidence} == {"A"}  # graded as the agency whose report it is
 
 
 def test_a_wire_copy_counts_once(store, watchlist):

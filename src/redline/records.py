@@ -84,6 +84,8 @@ class Article:
     derived_from: str | None = None  # dedup: the article whose passages this one reuses
     shared_passages: list[dict] | None = None  # dedup: [{start, end, source_start, source_end, words}]
     story_id: str | None = None  # stories: the story it belongs to
+    place: str | None = None  # the dateline's place ("SEOUL, South Korea"), taken out of the text
+    wire: str | None = None  # the dateline's credit: the agency whose copy this is ("Associated Press")
 
     def to_json(self) -> dict:
         """The `redline clean --json` contract: keep these keys; add fields only after them."""
@@ -104,6 +106,8 @@ class Article:
             "derived_from": self.derived_from,
             "story": self.story_id,
             "published_precision": precision_of(self.published),
+            "place": self.place,
+            "wire": self.wire,
         }
 
 

@@ -16,6 +16,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from redline.errors import NoArticleError
 from redline.clean import lines, meta
+from redline.clean.datelines import strip_dateline
 from redline.clean.html import extract_html
 from redline.clean.paragraphs import Draft
 from redline.clean.text import extract_text
@@ -106,7 +107,8 @@ def _outlet(item: RawItem, draft: Draft, page_meta: dict) -> meta.Outlet | None:
 
 def _assemble(item: RawItem, draft: Draft, page_meta: dict, outlet, settings: Settings) -> Article:
     tz = outlet.timezone if outlet else None
-    text = "\n\n".join(draft.paragraphs)
+    paragraphs, dateline = strip_dateline(list(draft.paragraphs))  # "SEOUL, South Korea (AP) — …"
+    text = "\n\n".join(paragraphs)
     language = meta.detect_language(text)
     published = _first_date(draft, "published", tz, settings, language) or meta.parse_date(
         item.hints.get("published") or page_meta.get("date"), tz, settings.default_timezone, language
@@ -117,7 +119,7 @@ def _assemble(item: RawItem, draft: Draft, page_meta: dict, outlet, settings: Se
     return Article(
         id=article_id(text),
         text=text,
-        paragraphs=list(draft.paragraphs),
+        paragraphs=paragraphs,
         title=draft.title or page_meta.get("title") or item.hints.get("title"),
         url=web_url(item.url) or web_url(page_meta.get("url")),
         outlet=outlet.display if outlet else None,
@@ -128,6 +130,8 @@ def _assemble(item: RawItem, draft: Draft, page_meta: dict, outlet, settings: Se
         origin=item.origin,
         raw_sha=item.content_sha,
         cleaner=_cleaner_name("html" if item.media_type == "text/html" else "text"),
+        place=dateline.place if dateline else None,
+        wire=dateline.wire if dateline else None,
     )
 
 

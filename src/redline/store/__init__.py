@@ -300,17 +300,18 @@ class Store:
             return connection.execute(select(func.max(articles.c.published))).scalar_one()
 
     def article_roots(self, article_ids: Iterable[str]) -> dict[str, tuple[str, str | None]]:
-        """Article id → (the article it goes back to through wire-copy links, that article's outlet)."""
+        """Article id → (the article it goes back to through wire-copy links, the source it counts for: that
+        article's wire credit, or its outlet)."""
         links: dict[str, tuple[str | None, str | None]] = {}
         wanted = set(article_ids)
         with self.engine.connect() as connection:
             while wanted - links.keys():
                 ask = sorted(wanted - links.keys())
                 for chunk in range(0, len(ask), 500):
-                    query = select(articles.c.id, articles.c.derived_from, articles.c.outlet).where(
+                    query = select(articles.c.id, articles.c.derived_from, articles.c.outlet, articles.c.wire).where(
                         articles.c.id.in_(ask[chunk:chunk + 500]))
                     for row in connection.execute(query):
-                        links[row.id] = (row.derived_from, row.outlet)
+                        links[row.id] = (row.derived_from, row.wire or row.outlet)  # a wire's copy is the wire's
                 for missing in set(ask) - links.keys():
                     links[missing] = (None, None)
                 wanted |= {parent for parent, _ in links.values() if parent}
@@ -522,6 +523,7 @@ def _article_row(article: Article) -> dict:
         "ingested_at": article.ingested_at, "version_of": article.version_of,
         "duplicate_of": article.duplicate_of, "derived_from": article.derived_from,
         "shared_passages": article.shared_passages, "story_id": article.story_id,
+        "place": article.place, "wire": article.wire,
     }
 
 

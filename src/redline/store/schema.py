@@ -50,6 +50,8 @@ articles = Table(
     Column("derived_from", String(32)),  # the article whose passages this one reuses (wire copy, rewrite)
     Column("shared_passages", JSON),  # [{start, end, source_start, source_end, words}]
     Column("story_id", String(64)),
+    Column("place", Text),  # the dateline's place
+    Column("wire", Text),  # the dateline's credit: whose copy it is, the source it counts for
     Index("ix_articles_url", "url"),
     Index("ix_articles_story", "story_id"),
     Index("ix_articles_outlet", "outlet"),

@@ -130,7 +130,7 @@ class Watcher:
             quantities=decoded(event, "quantities") or [], published=event["published"] or event["ingested_at"],
             outlet=event["outlet"], source=root_outlet or event["outlet"] or original, original=original,
             url=event["url"], title=event["title"], start=event["start"], end=event["end"],
-            reliability=self.watchlist.reliability_of(event["outlet"]), **_claimant(event))
+            reliability=self.watchlist.reliability_of(root_outlet or event["outlet"]), **_claimant(event))
 
     # --- evaluation --------------------------------------------------------------------------------------------
 
