@@ -29,7 +29,7 @@ def test_seed_brief_tells_the_stage_the_story_and_cites_every_line(seeded):
     assert result.returncode == 0, result.stderr
     text = result.stdout
     assert "**Stage 1: non-lethal aid**" in text
-    assert "| nk-troops-in-russia | warning | 1,500 troops | reported | 1 | B3 |" in text
+    assert "| nk-troops-in-russia | warning | 1,500 troops | reported | 2 | B1 |" in text  # both outlets report it
     assert "### Presidential Office signals possible offensive weapons aid to Ukraine (new)" in text
     assert "- Korea Pro (Korea Risk Group): " in text and "- The Dong-A Ilbo: " in text
     story = text.split("## Stories", 1)[1]

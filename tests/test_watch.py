@@ -602,3 +602,12 @@ def test_an_alert_cites_its_strongest_evidence_first():
                              seen("asserted", "B", 2), seen("feared", "A", 4)])
     assert [o.sentence for o in found] == ["asserted B", "asserted B", "asserted C", "reported A", "feared A"]
     assert [o.event_id for o in found[:2]] == [2, 0]  # the newest of equals first
+
+
+def test_an_undated_report_counts_as_of_its_storys_first_dated_report(seeded):
+    folder, _ = seeded
+    board = json.loads(redline("board", "-w", SHIPPED, "--as-of", "latest", "--json", cwd=folder).stdout)
+    troops = next(i for i in board["indicators"] if i["id"] == "nk-troops-in-russia")
+    assert troops["sources"] == 2  # the Korea Pro dump has no date: it counts as of the Dong-A report of its story
+    korea_pro = [e for e in troops["evidence"] if e["outlet"].startswith("Korea Pro")]
+    assert korea_pro and all(e["published"].startswith("2024-10-22") for e in korea_pro)

@@ -275,8 +275,10 @@ class Store:
                         events.c.actor_codes, events.c.recipient_codes, events.c.modality, events.c.hearsay,
                         events.c.sentence, events.c.start, events.c.end, events.c.trigger,
                         events.c.action, articles.c.outlet, articles.c.url, articles.c.title,
-                        articles.c.published, articles.c.ingested_at, articles.c.derived_from)
-                 .join(articles, articles.c.id == events.c.article_id))
+                        articles.c.published, articles.c.ingested_at, articles.c.derived_from,
+                        stories.c.first_seen.label("story_first_seen"))
+                 .join(articles, articles.c.id == events.c.article_id)
+                 .outerjoin(stories, stories.c.id == articles.c.story_id))
         if wanted is not None:
             query = query.where(or_(*(_watch_clause(*clause) for clause in wanted)))
         if article_ids is not None:

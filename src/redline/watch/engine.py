@@ -66,6 +66,12 @@ class Board:
         }
 
 
+def _reported_at(event: dict) -> datetime:
+    """When a report was published; an undated one (a text dump with no date) is taken as of the first dated
+    report of its story, the best estimate there is, and only when there is none, as of when it was stored."""
+    return event["published"] or event.get("story_first_seen") or event["ingested_at"]
+
+
 def _claimant(event: dict) -> dict:
     """Who claims or denies a stored event, and whether that is one of its own parties."""
     who = decoded(event, "claimed_by")
@@ -127,7 +133,7 @@ class Watcher:
         return Observation(
             event_id=event["id"], article_id=event["article_id"], event=event["event"], modality=event["modality"],
             hearsay=event["hearsay"], sentence=event["sentence"], trigger=event["trigger"],
-            quantities=decoded(event, "quantities") or [], published=event["published"] or event["ingested_at"],
+            quantities=decoded(event, "quantities") or [], published=_reported_at(event),
             outlet=event["outlet"], source=root_outlet or event["outlet"] or original, original=original,
             url=event["url"], title=event["title"], start=event["start"], end=event["end"],
             reliability=self.watchlist.reliability_of(root_outlet or event["outlet"]), **_claimant(event))
