@@ -676,3 +676,11 @@ def test_who_claims_and_who_denies(coder):
     assert reported.modality == "reported" and reported.claimed_by.code == "KOR"
     told = coder.code("North Korea sent troops to Russia.").events[0]
     assert told.modality == "asserted" and told.claimed_by is None
+
+
+def test_seed_koreapro_reported_speech_told_after_its_clause_has_its_speaker(koreapro):
+    _, coded = koreapro
+    quote = next(q for q in coded.quotes if q.text.startswith("South Korea is considering providing weapons"))
+    assert quote.speaker.role == "senior presidential official" and quote.speaker.country == "KOR"
+    later = next(q for q in coded.quotes if q.speaker.text == "the official")
+    assert later.speaker.role == "senior presidential official"  # the same official, as first told

@@ -190,7 +190,7 @@ def _reported(verb: Token) -> tuple[list[Token], Token] | None:
     parts = [c for c in verb.children if c.i != subject.i and (
         c.dep_ in deps or (c.dep_ == "prep" and c.lower_ in preps)) and c.dep_ not in {"nsubj", "nsubjpass"}]
     if not parts:
-        return None
+        return _said_after(verb, subject)
     words = sorted((t for part in parts for t in part.subtree), key=lambda t: t.i)
     # one side of the speaker: "X said Y" or "Y, X said", never the speaker inside
     before = [t for t in words if t.i < subject.i]
@@ -198,6 +198,18 @@ def _reported(verb: Token) -> tuple[list[Token], Token] | None:
     side = max(before, after, key=len)
     side = [t for t in side if not t.is_punct or (side[0].i < t.i < side[-1].i)]
     return (side, subject) if side else None
+
+
+def _said_after(verb: Token, subject: Token) -> tuple[list[Token], Token] | None:
+    """"South Korea is considering …, a senior presidential official indicated Tuesday": the cue comes after what
+    was said, and the small parser hangs it on the clause as a conjunct; the clause before the speaker is it."""
+    if verb.dep_ not in {"conj", "parataxis"} or verb.head.i > verb.i or subject.i < verb.head.i:
+        return None
+    own = {t.i for t in verb.subtree}
+    words = [t for t in verb.head.subtree if t.i < subject.i and t.i not in own]
+    while words and (words[-1].is_punct or words[-1].dep_ == "cc"):
+        words.pop()
+    return (words, subject) if len(words) >= 4 else None
 
 
 def _according_to(token: Token) -> tuple[list[Token], Token] | None:
