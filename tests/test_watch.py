@@ -611,3 +611,17 @@ def test_an_undated_report_counts_as_of_its_storys_first_dated_report(seeded):
     assert troops["sources"] == 2  # the Korea Pro dump has no date: it counts as of the Dong-A report of its story
     korea_pro = [e for e in troops["evidence"] if e["outlet"].startswith("Korea Pro")]
     assert korea_pro and all(e["published"].startswith("2024-10-22") for e in korea_pro)
+
+
+def test_a_quantity_watch_is_reached_without_a_figure_and_a_ceiling_is_no_count(store, watchlist):
+    watcher = Watcher(watchlist, store)
+    bare = report(store, "Daily", "North Korea has sent troops to Russia, officials said.", T0,
+                  [event(modality="reported")])
+    troops = watcher.observe([bare], as_of=T0).indicators[0]
+    assert troops.level == "watch" and troops.value is None  # reported, with no number yet
+    ceiling = event(modality="reported", troops=5000)
+    ceiling["quantities"][0]["bound"] = "at_most"
+    up_to = report(store, "Weekly", "Up to 5,000 North Korean troops could be sent, officials said.", T0,
+                   [ceiling])
+    troops = watcher.observe([up_to], as_of=T0 + timedelta(hours=1)).indicators[0]
+    assert troops.level == "watch" and troops.value is None  # "up to 5,000" is no count of 5,000

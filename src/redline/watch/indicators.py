@@ -204,6 +204,9 @@ def _reaches(indicator: Indicator, threshold: Threshold, live, against: list[Obs
     else:
         admitted = [item for item in live if item[0].modality in threshold.modalities]
     value, backing = measure(indicator.measure, admitted, as_of)
+    if threshold.value is None and indicator.measure.kind == "quantity" and admitted:
+        # `watch: {}` on a quantity: any matching report reaches it, with or without a figure
+        value, backing = 1.0, [o for o, _, _ in admitted]
     if value is None or (value <= 0 if threshold.value is None else value < threshold.value):
         return False
     if indicator.measure.kind == "quantity" and threshold.value is not None:
@@ -266,8 +269,13 @@ def _figure(observation: Observation, unit: str | None) -> float | None:
     troops (the quantity's kind), "$425 million" for USD (its unit as printed)."""
     wanted = _singular(unit or "")
     values = [q["value"] for q in observation.quantities
-              if wanted in {_singular(q.get("unit") or ""), _singular(q.get("kind") or "")}]
+              if wanted in {_singular(q.get("unit") or ""), _singular(q.get("kind") or "")}
+              and q.get("bound") not in UPPER_BOUNDS]
     return max(values) if values else None
+
+
+# "up to 5,000 could be sent", "fewer than 7,000 remain": a ceiling, not a count; it crosses no threshold.
+UPPER_BOUNDS = {"at_most", "less_than"}
 
 
 def _singular(unit: str) -> str:
