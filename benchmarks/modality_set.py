@@ -17,11 +17,12 @@ Used by benchmarks/events.py; on its own: python benchmarks/modality_set.py [--e
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import re
 from collections import Counter
 from pathlib import Path
+
+from common import half_of
 
 SET = Path(__file__).with_name("data") / "modality.tsv"
 
@@ -32,8 +33,7 @@ def read_set(path: Path = SET) -> list[dict]:
         if not line.strip() or line.startswith("#"):
             continue
         modality, trigger, text = line.split("\t")
-        half = "a" if hashlib.sha256(text.encode()).digest()[0] % 2 == 0 else "b"
-        rows.append({"modality": modality, "trigger": trigger, "text": text, "half": half})
+        rows.append({"modality": modality, "trigger": trigger, "text": text, "half": half_of(text)})
     return rows
 
 

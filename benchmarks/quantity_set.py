@@ -11,9 +11,10 @@ Used by benchmarks/events.py; on its own: python benchmarks/quantity_set.py [--e
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 from pathlib import Path
+
+from common import half_of
 
 SET = Path(__file__).with_name("data") / "quantities.tsv"
 
@@ -25,9 +26,8 @@ def read_set(path: Path = SET) -> list[dict]:
             continue
         kind, value, bound, text, *ends = line.split("\t")
         low, high = (float(x) for x in ends[0].split("-")) if ends else (None, None)
-        half = "a" if hashlib.sha256(text.encode()).digest()[0] % 2 == 0 else "b"
         rows.append({"kind": kind, "value": float(value), "bound": bound, "text": text, "low": low, "high": high,
-                     "half": half})
+                     "half": half_of(text)})
     return rows
 
 

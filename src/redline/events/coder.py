@@ -31,7 +31,7 @@ from redline.events.quantities import read_quantities
 from redline.events.quotes import find_quotes, quote_for, speech_verb
 from redline.events.readings import plover_reading
 from redline.events.roles import LIGHT_VERBS, PRONOUNS, STATEMENT_NOUNS, Roles, carries_act, names_anyone
-from redline.events.tree import pruned
+from redline.events.tree import is_passive, pruned
 from redline.workers import die_with_parent
 from redline.events.verbs import NO_EVENT, VerbMatch, match_nominal, match_verb, object_rule, verb_lemmas
 from redline.records import Event, Evidence, Party, Quantity, Quote
@@ -202,8 +202,7 @@ class Coder:
 
     def code_doc(self, doc: Doc, published=None, article_id: str | None = None) -> Coded:
         on = _as_date(published)
-        actors = read_document(doc, self.lex, on)
-        quotes = [q for q, _ in find_quotes(doc, lambda token: self.roles.party(token, actors))]
+        actors, quotes = self._people(doc, on)
         coded = Coded(quotes=quotes)
         recent: list[list[Event]] = []  # the rules' events of the sentences before, nearest last
         for sent in doc.sents:
@@ -217,6 +216,11 @@ class Coder:
                 coded.errors.append(f"sentence {coded.sentences} ({sent.text[:60]!r}): {type(exc).__name__}: {exc}")
         return coded
 
+    def _people(self, doc: Doc, on: date | None = None) -> tuple[DocumentActors, list[Quote]]:
+        """Who is who in the document, and who said what: what every sentence's events are read against."""
+        actors = read_document(doc, self.lex, on)
+        return actors, [q for q, _ in find_quotes(doc, lambda token: self.roles.party(token, actors))]
+
     def _sentence_events(self, context: "_SentenceContext",
                          recent: list[list[Event]]) -> tuple[list[Event], list[Event]]:
         """(the events the rules propose, the events kept): the same without a model, else the models' choice."""
@@ -229,8 +233,7 @@ class Coder:
         """The modality an act carried by `word` (its nth occurrence) is read with in `text`, whether or not an
         event is coded there: what `benchmarks/modality_set.py` scores, and a way to ask why a sentence reads so."""
         doc = self.nlp(self._fit(text))
-        actors = read_document(doc, self.lex)
-        quotes = [q for q, _ in find_quotes(doc, lambda token: self.roles.party(token, actors))]
+        actors, quotes = self._people(doc)
         found = [t for t in doc if t.lower_ == word.lower()]
         if len(found) < occurrence:
             raise ValueError(f"{word!r} is not a word of the text {occurrence} times")
@@ -244,8 +247,7 @@ class Coder:
     def proposals(self, doc: Doc) -> list[Proposal]:
         """What the rules propose in each sentence of a parsed text, as the trained layer reads it: the input of
         the training (redline.events.training)."""
-        actors = read_document(doc, self.lex)
-        quotes = [q for q, _ in find_quotes(doc, lambda token: self.roles.party(token, actors))]
+        actors, quotes = self._people(doc)
         found, recent = [], []
         for sent in doc.sents:
             context = _SentenceContext(sent, actors, quotes, read_quantities(sent), None, None)
@@ -517,7 +519,7 @@ class Coder:
             # of the country the article is about (officials, who travel, keep that one)
             actor = [Party(text=p.text, code=place.code, sector=p.sector) for p in actor]
         if not any(p.code for p in actor):
-            if place is not None and place.code and _is_passive(trigger):
+            if place is not None and place.code and is_passive(trigger):
                 actor = [place]  # "were killed … outside Basra": the place's country
             elif place is not None and place.code and actor:
                 # "Prisoners rioted at a jail in Dili": unnamed people act where they are
@@ -669,7 +671,7 @@ class Coder:
                 return False
         if lemma in DYING and not any(c.dep_ == "agent" for c in trigger.children):
             return False  # the one who dies is no doer; who killed, if anyone, is named by another verb
-        if not _is_passive(trigger) or (subject is not None and names_anyone(subject, actors)):
+        if not is_passive(trigger) or (subject is not None and names_anyone(subject, actors)):
             return True
         return not any(t.pos_ == "NOUN" and t.lemma_.lower() in DISASTERS for t in trigger.sent)
 
@@ -789,10 +791,6 @@ def _domestic(actor: list[Party], recipient: list[Party], keep_uncoded: bool = F
 
 def _unnamed_civilians(party: Party) -> bool:
     return party.sector == "CVL" and not any(word[:1].isupper() for word in party.text.split()[1:])
-
-
-def _is_passive(token: Token) -> bool:
-    return any(c.dep_ in {"auxpass", "nsubjpass"} for c in token.children)
 
 
 def _depth(token: Token) -> int:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
+from redline.events.tree import is_passive, subject_of
+
 HEARSAY_ADVERBS = {"reportedly", "allegedly", "purportedly", "supposedly", "unconfirmed"}
 # An assessment, not a statement: the act is judged to have happened ("probably fired", "appears to have sent").
 ASSESSING_ADVERBS = {"likely", "probably", "possibly", "apparently", "presumably", "conceivably", "plausibly",
@@ -35,7 +37,7 @@ LABELLING_VERBS = {"call", "describe", "brand", "label", "term", "dismiss", "rej
                    "characterise"}
 FALSITY = {"groundless", "baseless", "fake", "false", "absurd", "unfounded", "untrue", "fabricated", "nonsense",
            "lie", "rumor", "rumour", "smear", "fabrication", "propaganda", "contradictory", "ridiculous", "fiction",
-           "speculation", "assertion", "slander", "disinformation", "hoax", "invention", "provocation", "baseless"}
+           "speculation", "assertion", "slander", "disinformation", "hoax", "invention", "provocation"}
 # No claim either way: a question put to someone, a refusal to say, an open question.
 UNANSWERED_HEADS = {"ask", "wonder", "know", "unclear", "clear", "unknown", "certain", "sure", "verify", "confirm",
                     "deny", "comment", "say", "tell", "answer", "respond", "disclose", "reveal", "specify",
@@ -61,6 +63,7 @@ HYPOTHETICAL_MODALS = {"could", "might", "may", "would"}
 FUTURE_MODALS = {"will", "'ll", "shall", "wo"}
 OBLIGATION_MODALS = {"must", "should", "ought"}
 SPEECH_LEMMAS = {"say", "announce", "tell", "state", "declare", "add", "confirm", "indicate", "warn", "report"}
+REPORTING_LEMMAS = SPEECH_LEMMAS | HEARSAY_VERBS  # the verbs whose complement is someone's claim
 # Adjectives that make a named event a possibility rather than a fact.
 POSSIBILITY = {"potential": "feared", "possible": "considered", "prospective": "considered", "planned": "planned",
                "proposed": "considered", "alleged": "reported", "reported": "reported", "feared": "feared",
@@ -115,13 +118,9 @@ def reporting_verb(token: Token) -> Token | None:
         node, through = token.head, through | {"dobj", "nsubj", "nsubjpass"}
     while node.dep_ in through and node.head.i != node.i and steps < 4:
         node, steps = node.head, steps + 1
-        if node.lemma_.lower() in SPEECH_LEMMAS | HEARSAY_VERBS:
+        if node.lemma_.lower() in REPORTING_LEMMAS:
             return node
     return None
-
-
-def _reported_speech(token: Token) -> bool:
-    return reporting_verb(token) is not None
 
 
 NO_ONE = {"nobody", "noone", "no-one", "none", "nothing", "neither"}
@@ -150,7 +149,7 @@ def _own_cues(token: Token, frames: dict[str, str]) -> tuple[str | None, bool]:
         if child.dep_ in {"aux", "auxpass"}:
             if word in FUTURE_MODALS:
                 future = True
-            elif word == "would" and (_reported_speech(token) or (
+            elif word == "would" and (reporting_verb(token) is not None or (
                     token.dep_ == "ccomp" and token.head.lemma_.lower() in frames)):
                 future = True  # "said they would boycott", "promised that it would supply": a told future
             elif word in HYPOTHETICAL_MODALS and modality is None:
@@ -239,7 +238,7 @@ def read_modality(trigger: Token, frames: dict[str, str]) -> Modality:
         modality = "conditional"
     result.modality = modality or ("reported" if result.hearsay else "asserted")
     if result.modality == "denied" and result.frame is not None:
-        result.claimant = _subject_of(result.frame)
+        result.claimant = subject_of(result.frame)
     elif result.hearsay:
         result.claimant = _according_to_whom(trigger)
     if result.modality == "asserted" and result.future:
@@ -249,16 +248,17 @@ def read_modality(trigger: Token, frames: dict[str, str]) -> Modality:
     return result
 
 
-def _subject_of(verb: Token) -> Token | None:
-    return next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+def _according_to(trigger: Token) -> Token | None:
+    """The "to" of "according to …" in the event's sentence, if it has one."""
+    sent = trigger.sent
+    return next((t.nbor(1) for t in sent if t.lower_ == "according" and t.i + 1 < sent.end
+                 and t.nbor(1).lower_ == "to"), None)
 
 
 def _according_to_whom(trigger: Token) -> Token | None:
     """The source of "according to the NIS" in the event's sentence."""
-    for token in trigger.sent:
-        if token.lower_ == "according" and token.i + 1 < trigger.sent.end and token.nbor(1).lower_ == "to":
-            return next((c for c in token.nbor(1).children if c.dep_ == "pobj"), None)
-    return None
+    to = _according_to(trigger)
+    return next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
 
 
 def _marker_word(token: Token) -> str | None:
@@ -339,21 +339,17 @@ def _perfect(verb: Token) -> bool:
     return any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in verb.children)
 
 
-def _passive(verb: Token) -> bool:
-    return any(c.dep_ in {"auxpass", "nsubjpass"} for c in verb.children)
-
-
 def _assessment(node: Token, child: Token) -> str | None:
     """An assessment governing the act: "appears to have", "is believed to", "it is possible that", "probably";
     "is said to have" is hearsay."""
     lemma = node.lemma_.lower()
     if child.dep_ == "xcomp" and lemma in RAISING_VERBS:
         return "assessed"
-    if child.dep_ == "xcomp" and _passive(node) and lemma in BELIEF_VERBS - {"expect"}:
+    if child.dep_ == "xcomp" and is_passive(node) and lemma in BELIEF_VERBS - {"expect"}:
         return "assessed"
-    if child.dep_ == "xcomp" and _passive(node) and lemma in HEARSAY_PASSIVES:
+    if child.dep_ == "xcomp" and is_passive(node) and lemma in HEARSAY_PASSIVES:
         return "reported"
-    if child.dep_ == "xcomp" and lemma == "expect" and _passive(node) and _perfect(child):
+    if child.dep_ == "xcomp" and lemma == "expect" and is_passive(node) and _perfect(child):
         return "assessed"
     if child.dep_ in {"ccomp", "csubj"} and (lemma in ASSESSING_VERBS or any(
             c.dep_ in {"acomp", "attr"} and c.lemma_.lower() in POSSIBILITY_ADJECTIVES for c in node.children)):
@@ -401,5 +397,4 @@ def _hearsay_in_sentence(trigger: Token) -> bool:
         if node.head.i == node.i:
             break
         node, seen = node.head, seen + 1
-    sent = trigger.sent
-    return any(t.lower_ == "according" and t.nbor(1).lower_ == "to" for t in sent if t.i + 1 < sent.end)
+    return _according_to(trigger) is not None

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from spacy.tokens import Doc, Span, Token
 
 from redline.events.quote_cues import shipped as learned_cues
+from redline.events.tree import subject_of
 from redline.records import Party, Quote, Speaker
 
 SPEECH_VERBS = {
@@ -42,10 +43,6 @@ def reporting_cue(token: Token) -> bool:
         return False
     lemma = token.lemma_.lower()
     return lemma in SPEECH_VERBS or learned_cues()["cues"].get(lemma, 0.0) >= CUE_PRECISION
-
-
-def _subject(verb: Token) -> Token | None:
-    return next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
 
 
 def describe(subject: Token, resolve: Callable[[Token], Party | None]) -> Speaker:
@@ -91,11 +88,11 @@ def _speech_near(sentences: list[Span], starts: list[int], start: int, end: int)
     sent = _sentence_at(sentences, starts, start)
     if sent is None:
         return None
-    before = [t for t in sent if t.idx < start and reporting_cue(t) and _subject(t) is not None]
+    before = [t for t in sent if t.idx < start and reporting_cue(t) and subject_of(t) is not None]
     if before:
         return before[-1]
     after_sent = _sentence_at(sentences, starts, max(end - 1, start))
-    after = [t for t in after_sent if t.idx >= end and reporting_cue(t) and _subject(t) is not None]
+    after = [t for t in after_sent if t.idx >= end and reporting_cue(t) and subject_of(t) is not None]
     return after[0] if after else None
 
 
@@ -126,7 +123,7 @@ def find_quotes(doc: Doc, resolve: Callable[[Token], Party | None]) -> list[tupl
         if len(text.split()) < 4:
             continue  # a scare-quoted term ("red line"), not speech
         verb = _speech_near(sentences, starts, start - 1, end + 1)
-        speaker = describe(_subject(verb), resolve) if verb is not None else None
+        speaker = describe(subject_of(verb), resolve) if verb is not None else None
         found.append((Quote(text=text.strip(), speaker=speaker, direct=True, start=start, end=end), verb))
         covered.append((start - 1, end + 1))
     for token in doc:
@@ -182,7 +179,7 @@ def _link_later_mentions(quotes: list[Quote]) -> None:
 def _reported(verb: Token) -> tuple[list[Token], Token] | None:
     """What a cue verb reports ("X said (that) …", "…, X wrote", "X called for …"): the words of its dependents
     that hold content, by the learned table, and its subject, the speaker."""
-    subject = _subject(verb)
+    subject = subject_of(verb)
     if subject is None or not reporting_cue(verb):
         return None
     table = learned_cues()

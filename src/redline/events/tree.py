@@ -1,8 +1,18 @@
-"""Walking the parse: a head's words without the branches a caller does not want, and what a count counts."""
+"""Walking the parse: a verb's subject and voice, a head's words without the branches a caller does not want,
+and what a count counts."""
 
 from __future__ import annotations
 
 from spacy.tokens import Token
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The verb's own subject word, active or passive."""
+    return next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+
+
+def is_passive(verb: Token) -> bool:
+    return any(c.dep_ in {"auxpass", "nsubjpass"} for c in verb.children)
 
 
 def pruned(head: Token, cut: set[str]) -> list[Token]:

@@ -178,7 +178,7 @@ class Watcher:
 
     def _evaluate(self, as_of: datetime, indicator_ids: set[str]) -> Board:
         if self.stage is not None and as_of < self.stage.as_of:
-            return self._look_back(as_of)
+            return self.read(as_of)  # earlier than the last reading recorded: history runs forward only
         changed, raised = [], []
         for indicator in self.watchlist.indicators:
             if indicator.id not in indicator_ids and indicator.id in self.states:
@@ -220,11 +220,6 @@ class Watcher:
         half_life = indicator.half_life_days
         return read_indicator(indicator, self.support[indicator.id].live(as_of, half_life),
                               self.counter[indicator.id].live(as_of, half_life), as_of)
-
-    def _look_back(self, as_of: datetime) -> Board:
-        """A reading earlier than the last one recorded: shown, never recorded, never alerted (history runs
-        forward only)."""
-        return self.read(as_of)
 
     # --- alerts ------------------------------------------------------------------------------------------------
 
