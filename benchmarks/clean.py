@@ -5,6 +5,8 @@
 - Plain-text dumps: the same pages rendered to text by a full-page converter (inscriptis), with the defects seen
   in the seeds injected under a fixed random seed, scored against the same gold. A simple heuristic (keep lines of
   at least ten words) is the baseline. Dates and bylines are injected too, so their extraction is scored.
+- Metadata: title, authors and published day on the same pages against benchmarks/data/metadata.jsonl, beside
+  trafilatura alone and htmldate alone, and as ratios to trafilatura; speeds as ratios to trafilatura alone.
 
 Usage: python benchmarks/clean.py [--smoke] [--limit N]   (last line: JSON figures)
 """
@@ -18,11 +20,13 @@ import random
 import re
 import statistics
 import sys
+import unicodedata
 import warnings
 from collections import Counter
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
-from common import EVAL, Timer, finish, peak_rss_mb
+from common import EVAL, Timer, finish, half_of, peak_rss_mb
 
 from redline.clean import clean
 from redline.errors import ItemError
@@ -93,26 +97,93 @@ def bench_html(pages) -> dict:
     import trafilatura
 
     warm_up()
-    ours, base = [], []
-    ours_time, base_time = Timer(), Timer()
+    ours, base, base_text_only = [], [], []
+    ours_meta, base_meta = {}, {}
+    ours_time, base_time, base_text_time = Timer(), Timer(), Timer()
     for key, html, gold in pages:
         item = RawItem(origin=key, media_type="text/html", content=html, url=gold.get("url"))
         with ours_time:
             try:
-                text = clean(item).text
+                article = clean(item)
             except ItemError:
-                text = ""
-        ours.append(tp_fp_fn(gold["articleBody"], text))
-        with base_time, warnings.catch_warnings():
+                article = None
+        ours.append(tp_fp_fn(gold["articleBody"], article.text if article else ""))
+        ours_meta[key] = (article.title, [a.name for a in article.authors],
+                          article.published.isoformat() if article.published else None) if article else None
+        with base_time, warnings.catch_warnings():  # trafilatura alone, doing the same job: text and metadata
             warnings.simplefilter("ignore")
-            baseline = trafilatura.extract(html, include_comments=False) or ""
-        base.append(tp_fp_fn(gold["articleBody"], baseline))
+            doc = trafilatura.bare_extraction(html, url=gold.get("url"), with_metadata=True, include_comments=False)
+        base.append(tp_fp_fn(gold["articleBody"], (doc.text if doc else "") or ""))
+        base_meta[key] = (doc.title, [a.strip() for a in (doc.author or "").split(";") if a.strip()],
+                          doc.date) if doc else None
+        with base_text_time, warnings.catch_warnings():  # and its text alone, the cheaper call
+            warnings.simplefilter("ignore")
+            base_text_only.append(trafilatura.extract(html, include_comments=False) or "")
+    rate, base_rate = len(pages) / ours_time.seconds, len(pages) / base_time.seconds
     return {
         "html": score(ours),
         "html_trafilatura": score(base),
-        "html_pages_per_s": round(len(pages) / ours_time.seconds, 1),
-        "html_trafilatura_pages_per_s": round(len(pages) / base_time.seconds, 1),
+        "html_pages_per_s": round(rate, 1),
+        "html_trafilatura_pages_per_s": round(base_rate, 1),
+        "html_trafilatura_text_only_pages_per_s": round(len(pages) / base_text_time.seconds, 1),
+        "html_rate_ratio_to_trafilatura": round(rate / base_rate, 3),
+        **bench_metadata(pages, ours_meta, base_meta),
     }
+
+
+# --- metadata: title, authors, date ----------------------------------------------------------------------------
+
+METADATA_GOLD = Path(__file__).with_name("data") / "metadata.jsonl"
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "..."})
+
+
+def _title_key(text: str | None) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text or "").translate(_QUOTES).split()).casefold()
+
+
+def _name_key(name: str) -> str:
+    return " ".join(re.sub(r"[\W_]+", " ", unicodedata.normalize("NFKC", name).casefold()).split())
+
+
+def metadata_hits(found: tuple | None, gold: dict) -> tuple[bool, bool, bool]:
+    """(title, authors, date) right for one page: the title equal up to case, spacing and quote style; the set
+    of writers equal up to case and punctuation (no writer is a right answer when the gold names none); the
+    published day equal to the gold day, read as printed (the first ten characters of the ISO date)."""
+    title, authors, published = found or (None, [], None)
+    return (_title_key(title) == _title_key(gold["title"]),
+            {_name_key(a) for a in authors} == {_name_key(a) for a in gold["authors"]},
+            (published or "")[:10] == gold["published"])
+
+
+def bench_metadata(pages, ours: dict, trafilatura_alone: dict) -> dict:
+    """Accuracy of title, authors and date on the pages of our metadata gold (benchmarks/data/metadata.jsonl,
+    written from the ScrapingHub pages as docs/clean.md tells), for redline, trafilatura alone and htmldate."""
+    import htmldate
+
+    gold = {row["page"]: row for row in map(json.loads, METADATA_GOLD.read_text(encoding="utf-8").splitlines())}
+    keyed = [(key, html, gold[key]) for key, html, _ in pages if key in gold]
+    figures = {"metadata_pages": len(keyed)}
+    rows = {"": [], "_trafilatura": [], "_htmldate": []}
+    halves = {"a": [], "b": []}
+    for key, html, truth in keyed:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            day = htmldate.find_date(html, url=truth["url"], extensive_search=True, original_date=True)
+        rows[""].append(metadata_hits(ours[key], truth))
+        rows["_trafilatura"].append(metadata_hits(trafilatura_alone[key], truth))
+        rows["_htmldate"].append(metadata_hits((None, [], day), truth))
+        halves[half_of(truth["url"])].append(rows[""][-1])
+    for suffix, hits in rows.items():
+        for index, field_name in enumerate(("title", "author", "date")):
+            if suffix == "_htmldate" and field_name != "date":
+                continue
+            figures[f"meta_{field_name}{suffix}"] = round(sum(h[index] for h in hits) / max(1, len(hits)), 3)
+    for half, hits in halves.items():  # half a's errors were read while the reconciling was written; b's never
+        figures[f"meta_half_{half}"] = [round(sum(h[i] for h in hits) / max(1, len(hits)), 3) for i in range(3)]
+    for field_name in ("title", "author", "date"):
+        base = figures[f"meta_{field_name}_trafilatura"]
+        figures[f"meta_{field_name}_ratio_to_trafilatura"] = round(figures[f"meta_{field_name}"] / base, 3) if base else None
+    return figures
 
 
 # --- plain-text dumps with the seeds' defects ----------------------------------------------------------------
@@ -272,6 +343,8 @@ def main() -> None:
         "html_f1": figures["html"]["f1"],
         "text_f1": figures["text"]["f1"],
         "html_f1_minus_trafilatura": round(figures["html"]["f1"] - figures["html_trafilatura"]["f1"], 4),
+        "text_rate_ratio_to_trafilatura": round(
+            figures["text_seedlike_articles_per_s"] / figures["html_trafilatura_pages_per_s"], 1),
     }, args.smoke)
 
 

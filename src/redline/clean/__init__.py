@@ -110,12 +110,21 @@ def _assemble(item: RawItem, draft: Draft, page_meta: dict, outlet, settings: Se
     paragraphs, dateline = strip_dateline(list(draft.paragraphs))  # "SEOUL, South Korea (AP) — …"
     text = "\n\n".join(paragraphs)
     language = meta.detect_language(text)
-    published = _first_date(draft, "published", tz, settings, language) or meta.parse_date(
-        item.hints.get("published") or page_meta.get("date"), tz, settings.default_timezone, language
+    # What the source declares (a feed's or a record's date), then what the page declares (htmldate's day, with
+    # the declared time when it falls on that day), then a date printed in the text: a stamp found in the body
+    # replaced right dates with wrong ones on pages of other sites (docs/clean.md).
+    published = _first(
+        meta.parse_date(item.hints.get("published"), tz, settings.default_timezone, language),
+        meta.parse_date(page_meta.get("date"), tz, settings.default_timezone, language),
+        _first_date(draft, "published", tz, settings, language),
     )
-    updated = _first_date(draft, "updated", tz, settings, language) or meta.parse_date(
-        item.hints.get("updated"), tz, settings.default_timezone, language
+    updated = _first(
+        meta.parse_date(item.hints.get("updated"), tz, settings.default_timezone, language),
+        meta.parse_date(page_meta.get("updated"), tz, settings.default_timezone, language),
+        _first_date(draft, "updated", tz, settings, language),
     )
+    if updated and published and updated < published:
+        updated = None  # a page "updated" before it was published declares one of the two wrongly
     return Article(
         id=article_id(text),
         text=text,
@@ -133,6 +142,10 @@ def _assemble(item: RawItem, draft: Draft, page_meta: dict, outlet, settings: Se
         place=dateline.place if dateline else None,
         wire=dateline.wire if dateline else None,
     )
+
+
+def _first(*values):
+    return next((v for v in values if v is not None), None)
 
 
 def _first_date(draft: Draft, kind: str, tz: str | None, settings: Settings, language: str | None):

@@ -267,25 +267,65 @@ def authors_from_line(line: str) -> list[Author]:
     """'Jin-Woo Shin niceshin@donga.com · Sang-Ho Yun ysh1005@donga.com' → two authors with their e-mails."""
     found = []
     for match in _AUTHOR_WITH_EMAIL.finditer(line):
-        name = _clean_name(match["name"])
+        name = person_name(match["name"])
         if name:
             found.append(Author(name=name, email=match["email"].lower()))
     if found:
         return found
     names = lines.byline_names(line) or ""
-    return [Author(name=n) for n in (_clean_name(p) for p in _SPLIT_NAMES.split(names)) if n]
+    return [Author(name=n) for n in (person_name(p) for p in _SPLIT_NAMES.split(names)) if n]
 
 
-def _clean_name(raw: str) -> str | None:
-    name = _NAME_NOISE.sub("", raw.strip(" ·•|,;:-–()<>[]*")).strip()
-    name = _AFTER_NAME.sub("", name).removesuffix(" at").strip(" ,")
-    # A person's name is a few capitalised words; an outlet ("Reuters", "Fox News") or a desk is not a writer.
+# Words that follow a writer's name in bylines and author fields without being part of it: a role, a desk, a
+# wire, a day or a month ("Tom Gillespie News reporter", "Jeff Foust Monday", "ERIC TUCKER Associated Press").
+_TRAILING_WORDS = frozenset("""news staff senior chief reporter writer correspondent editor columnist contributor
+    contributing national political sports sport auto security business associated press ap afp reuters cnn bbc
+    monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
+    september october november december jan feb mar apr jun jul aug sep sept oct nov dec published updated
+    posted""".split())
+# A name holding one of these words is a desk, an outlet or a site account, not a person.
+_ORGANISATION = re.compile(
+    r"\b(press|news|staff|bureau|editorial|desk|team|reports?|services?|agency|wire|newsroom|media|online|digital"
+    r"|magazine|times|post|editors?|contributors?|sport|tv|radio|network|group|inc|ltd|llc|com|ministry|ministries"
+    r"|office|department|government)\b|admin",
+    re.IGNORECASE,
+)
+_NOT_A_NAME = re.compile(r"https?://|www\.|@|\d")
+_FIELD_PREFIX = re.compile(r"^(?:by|von|par|por|text|текст|posted by|written by)\s*:?\s+", re.IGNORECASE)
+
+
+def person_name(raw: str, site: frozenset[str] = frozenset()) -> str | None:
+    """The writer's name in a byline or an author field, or None when it names no person: an outlet, a desk,
+    the site itself (`site`: its names, squashed), a site account ("jdadmin", "RMB") or a profile URL."""
+    name = _FIELD_PREFIX.sub("", _NAME_NOISE.sub("", raw.strip(" ·•|,;:-–()<>[]*")).strip())
+    name = _AFTER_NAME.sub("", name).removesuffix(" at").strip(" ,.")
     parts = name.split()
+    while len(parts) > 1 and parts[-1].strip(".,").casefold() in _TRAILING_WORDS:
+        parts.pop()
+    name = " ".join(parts)
+    # A person's name is one to five capitalised words.
     if not 1 <= len(parts) <= 5 or not all(p[:1].isupper() for p in parts if len(p) > 3):
         return None
-    if outlet_by_holder_name(name):
+    if _NOT_A_NAME.search(name) or _ORGANISATION.search(name) or parts[-1].casefold() in _TRAILING_WORDS:
         return None
-    return name
+    if parts[0] == "The":
+        return None  # "The Associated Press", "The Russian defence ministry": an institution
+    if len(parts) == 1 and (len(name) < 4 or name.isupper() or "-" in name):
+        return None  # a handle or an acronym, not a first name ("Regan" is one, "RMB" and "kevin-r" are not)
+    key = _squash(name)
+    if outlet_by_holder_name(name) or any(key.startswith(s) or s.startswith(key) for s in site if len(s) >= 4):
+        return None
+    return name.title() if name.isupper() else name
+
+
+def names_in_field(value: str) -> list[str]:
+    """The people an author field lists: "A; B", "A and B", "A & B"; in "Name, Outlet" or "Name, MS, RD" what
+    follows the comma is kept only when it reads as another full name."""
+    found = []
+    for part in re.split(r"\s*(?:;|&|\band\b|\bund\b)\s*", value or ""):
+        pieces = [p.strip() for p in part.split(",") if p.strip()]
+        found += pieces[:1] + [p for p in pieces[1:] if len(p.split()) >= 2]
+    return found
 
 
 def outlet_by_holder_name(name: str) -> bool:
