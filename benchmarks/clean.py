@@ -242,11 +242,29 @@ def simple_heuristic(text: str) -> str:
     return "\n".join(line for line in text.split("\n") if len(line.split()) >= 10)
 
 
+def bench_other_renderer(pages) -> dict:
+    """The same pages rendered by another converter (html-text, with its layout guess), the same defects: the
+    rules were written reading inscriptis' dumps, so this says how much of the figure is that renderer's."""
+    import html_text
+
+    rng = random.Random(SEED)
+    rows = []
+    for key, html, gold in pages:
+        dump, _ = inject_defects(html_text.extract_text(html, guess_layout=True), rng)
+        try:
+            text = clean(RawItem(origin=key, media_type="text/plain", content=dump)).text
+        except ItemError:
+            text = ""
+        rows.append(tp_fp_fn(gold["articleBody"], text))
+    return {"text_html_text": score(rows)}
+
+
 def bench_text(pages) -> dict:
     from inscriptis import get_text
 
     rng = random.Random(SEED)
     dumps = []
+    halves: dict[str, list] = {"a": [], "b": []}
     for key, html, gold in pages:
         dump, expected = inject_defects(get_text(html), rng)
         dumps.append((key, dump, expected, gold))
@@ -261,6 +279,7 @@ def bench_text(pages) -> dict:
             except ItemError:
                 article = None
         ours.append(tp_fp_fn(gold["articleBody"], article.text if article else ""))
+        halves[half_of(gold["url"])].append(ours[-1])
         base.append(tp_fp_fn(gold["articleBody"], simple_heuristic(dump)))
         if "published" in expected:
             dates_total += 1
@@ -274,6 +293,7 @@ def bench_text(pages) -> dict:
     return {
         "text": score(ours),
         "text_simple_heuristic": score(base),
+        "text_f1_halves": [score(halves[h])["f1"] if halves[h] else None for h in "ab"],
         "text_articles_per_s": round(len(dumps) / timer.seconds, 1),
         "text_date_accuracy": round(dates_right / max(1, dates_total), 4),
         "text_author_accuracy": round(authors_right / max(1, authors_total), 4),
@@ -334,6 +354,7 @@ def main() -> None:
     figures = {"pages": len(pages)}
     figures.update(bench_html(pages))
     figures.update(bench_text(pages))
+    figures.update(bench_other_renderer(pages))
     figures["peak_rss_mb"] = peak_rss_mb()  # this process: the pool's workers below are separate processes
     figures.update(bench_throughput(pages, args.workers))
     for key, value in figures.items():
