@@ -9,6 +9,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+# A page's lines are judged by several steps (the block search, the list reader, the tail cut), and a doubled
+# dump prints each twice: each judgement of a line is kept for the next step that asks, within one page
+# (`forget` starts each page afresh, so that no figure is measured on lines already judged).
+LINE_CACHE = 4096
+
 # A paragraph with at least this many words that ends like a sentence reads as body text.
 BODY_MIN_WORDS = 8
 # A paragraph this long is body text whatever its last character (long captions and quotes included).
@@ -156,7 +161,7 @@ def starts_comments(text: str) -> bool:
     return bool(_COMMENTS_START.match(unbulleted(text).strip()))
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=LINE_CACHE)
 def words(text: str) -> int:
     """Word count, comparable across scripts: Chinese and Japanese characters count as half a word each."""
     unspaced = len(_UNSPACED.findall(text))
@@ -169,6 +174,7 @@ def words(text: str) -> int:
 MENU_CAPITALISED_SHARE = 0.6
 
 
+@lru_cache(maxsize=LINE_CACHE)
 def is_body(text: str) -> bool:
     """Reads like a paragraph of an article: long enough, and ends like a sentence (or is long anyway)."""
     n = words(text)
@@ -208,6 +214,7 @@ _SENTENCE_BREAK = re.compile(r"[.!?]\s")
 TEASER_HEAD_MAX_WORDS = 25
 
 
+@lru_cache(maxsize=LINE_CACHE)
 def is_glued_teaser(text: str) -> bool:
     dateline = _DATELINE_INSIDE.search(text) if ":" in text else None
     if dateline:
@@ -233,6 +240,7 @@ def is_heading(text: str) -> bool:
     return 0 < words(text) <= HEADING_MAX_WORDS and not _sentence_end(text.rstrip("”’\"'"))
 
 
+@lru_cache(maxsize=LINE_CACHE)
 def is_nav(text: str) -> bool:
     text = unbulleted(text).strip()
     return bool(_NAV.match(text)) or is_language_switch(text)
@@ -337,6 +345,7 @@ def is_caption(text: str) -> bool:
                 or (("©" in tail or ":" in tail) and _CAPTION_CREDIT.search(tail)))
 
 
+@lru_cache(maxsize=LINE_CACHE)
 def is_paywall_or_tail(text: str) -> bool:
     text = unbulleted(text).strip()
     lowered = text.lower()
@@ -351,3 +360,9 @@ def is_site_notice(text: str) -> bool:
 
 def _notice_in(lowered: str) -> bool:
     return bool(_NOTICE_HINT.search(lowered)) and bool(_NOTICE.search(lowered))
+
+
+def forget() -> None:
+    """Drop the judgements kept for the last page's lines."""
+    for judge in (words, is_body, is_glued_teaser, is_nav, is_paywall_or_tail):
+        judge.cache_clear()

@@ -79,6 +79,7 @@ def tidy(
     plain_text: bool = False,
 ) -> Draft:
     """Judge a page's paragraphs; `plain_text` when they come from a whole-page dump rather than an extractor."""
+    lines.forget()
     draft = Draft(paragraphs=[], title=title)
     kept = _take_out_meta(paragraphs, draft)
     listed: list[str] = []  # the items of a list the article ends by introducing: kept, though not prose
