@@ -357,3 +357,29 @@ def test_a_wire_dateline_becomes_the_articles_place_and_credit_and_leaves_the_te
     assert (article.place, article.wire) == ("SEOUL, South Korea", "Associated Press")
     plain = RawItem(origin="plain.txt", content=body.split("— ", 1)[1], media_type="text/plain")
     assert clean_item(plain, settings=Settings()).article.wire is None
+
+
+def test_a_wire_dateline_dates_an_article_nothing_else_dates():
+    from datetime import datetime, timezone
+
+    from redline.records import precision_of
+
+    body = ("MOSCOW, {date} (Reuters) - Russia said on Monday it would answer any strike deep inside its "
+            "territory, a day after the United States eased limits on the use of its missiles.\n\nThe foreign "
+            "ministry said the decision would be met with a response.")
+    read_in_october = RawItem(origin="wire.txt", media_type="text/plain", content=body.format(date="Oct 21"),
+                              fetched_at=datetime(2024, 10, 25, tzinfo=timezone.utc))
+    article = clean(read_in_october)
+    assert article.published == datetime(2024, 10, 21, 12, tzinfo=timezone.utc)
+    assert precision_of(article.published) == "day"
+    # Read in January, a dateline of 30 December is last year's; a printed year is kept as printed.
+    read_in_january = RawItem(origin="wire.txt", media_type="text/plain", content=body.format(date="Dec 30"),
+                              fetched_at=datetime(2025, 1, 3, tzinfo=timezone.utc))
+    assert clean(read_in_january).published.date().isoformat() == "2024-12-30"
+    printed_year = RawItem(origin="wire.txt", media_type="text/plain", content=body.format(date="Dec 30, 2023"),
+                           fetched_at=datetime(2025, 1, 3, tzinfo=timezone.utc))
+    assert clean(printed_year).published.date().isoformat() == "2023-12-30"
+    # A date the source declares wins over the dateline.
+    declared = RawItem(origin="wire.txt", media_type="text/plain", content=body.format(date="Oct 21"),
+                       hints={"published": "2024-10-22T08:00:00+03:00"})
+    assert clean(declared).published.isoformat() == "2024-10-22T08:00:00+03:00"

@@ -123,6 +123,8 @@ def _assemble(item: RawItem, draft: Draft, page_meta: dict, outlet, settings: Se
         meta.parse_date(page_meta.get("updated"), tz, settings.default_timezone, language),
         _first_date(draft, "updated", tz, settings, language),
     )
+    if published is None and dateline and dateline.date:
+        published = _dateline_day(dateline.date, item, tz, settings, language)
     if updated and published and updated < published:
         updated = None  # a page "updated" before it was published declares one of the two wrongly
     return Article(
@@ -142,6 +144,20 @@ def _assemble(item: RawItem, draft: Draft, page_meta: dict, outlet, settings: Se
         place=dateline.place if dateline else None,
         wire=dateline.wire if dateline else None,
     )
+
+
+def _dateline_day(printed: str, item: RawItem, tz: str | None, settings: Settings, language: str | None):
+    """The day a wire dateline prints ("MOSCOW, Oct 21 (Reuters) -"), when nothing else dates the article. Its
+    year, when not printed, is the one that puts the day on or before the day the copy was read (a WARC's crawl
+    date, else when it was fetched): "Dec 30" read on 3 January is the last year's."""
+    read = meta.parse_date(item.hints.get("crawled"), tz, settings.default_timezone, language) or item.fetched_at
+    if any(character.isdigit() for character in printed.split()[-1]) and len(printed.split()[-1]) == 4:
+        return meta.parse_date(printed, tz, settings.default_timezone, language)
+    for year in (read.year, read.year - 1):
+        found = meta.parse_date(f"{printed} {year}", tz, settings.default_timezone, language)
+        if found and found.date() <= read.date():
+            return found
+    return None
 
 
 def _first(*values):
