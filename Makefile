@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test bench bench-smoke lint
+.PHONY: demo test test-postgres bench bench-smoke lint
 
 demo: $(STAMP)
 	$(BIN)/redline demo
@@ -13,6 +13,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	@bash scripts/system-packages.sh
 	$(BIN)/python -m pytest
+
+# The same suite with every test that takes the `settings` fixture on a PostgreSQL server the tests start.
+test-postgres: $(STAMP)
+	@bash scripts/system-packages.sh
+	REDLINE_TEST_DB=postgresql $(BIN)/python -m pytest
 
 # Full benchmarks (minutes); figures go to docs/<stage>.md and the README's table by hand, from the last line of each.
 bench: $(STAMP)

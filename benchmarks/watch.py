@@ -50,9 +50,10 @@ WORDS = ["troops", "satellite", "missile", "nuclear", "drone", "artillery", "bor
 START = datetime(2024, 1, 1, tzinfo=timezone.utc)
 
 
-def synthetic_store(path: Path, n_events: int, rng: random.Random) -> Store:
-    """A real SQLite store holding n_events events, written straight into its tables in large batches."""
-    store = Store(f"sqlite:///{path}", settings=Settings())
+def synthetic_store(url: str, n_events: int, rng: random.Random) -> Store:
+    """A real store (a database URL: SQLite or PostgreSQL) holding n_events events, written straight into its
+    tables in large batches."""
+    store = Store(url, settings=Settings())
     n_articles = max(1, n_events // 10)
     outlets = [f"Outlet {i}" for i in range(200)]
     with store.engine.begin() as connection:
@@ -180,7 +181,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         with Timer() as timer:
-            store = synthetic_store(folder / "watch.db", n_events, rng)
+            store = synthetic_store(f"sqlite:///{folder / 'watch.db'}", n_events, rng)
         figures["build_s"] = round(timer.seconds, 1)
         watchlist = load_watchlist(synthetic_watchlist(folder / "bench.yaml", rng))
         before = current_rss_mb()

@@ -1,11 +1,13 @@
-"""Shared fixtures: the seeds, a fresh SQLite store per test, and a real HTTP server on 127.0.0.1."""
+"""Shared fixtures: the seeds, a fresh store per test (SQLite, or PostgreSQL), and a real HTTP server on 127.0.0.1."""
 
 from __future__ import annotations
 
+import os
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pg_testing
 import pytest
 
 from redline.settings import Settings
@@ -18,10 +20,35 @@ DONGA_SEED = EXAMPLES / "000_12d5fcdc00c0105a.txt"
 KOREAPRO_SEED = EXAMPLES / "002_1eb44be5655063e6.txt"
 
 
+# `REDLINE_TEST_DB=postgresql` runs every test that takes the `settings` fixture on a real PostgreSQL server
+# (`make test-postgres`); by default they run on SQLite, and tests/test_postgres.py covers PostgreSQL in any run.
+TEST_DB = os.environ.get("REDLINE_TEST_DB", "sqlite")
+
+
 @pytest.fixture
-def settings(tmp_path_factory) -> Settings:
+def settings(tmp_path_factory, request) -> Settings:
+    if TEST_DB == "postgresql":
+        return Settings(db_url=request.getfixturevalue("postgres_db"), http_timeout_s=5.0)
     # The database lives apart from tmp_path, where tests write their inputs.
     return Settings(db_url=f"sqlite:///{tmp_path_factory.mktemp('db') / 'redline.db'}", http_timeout_s=5.0)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A PostgreSQL server of its own on 127.0.0.1, in a temporary data directory, for this test session: the
+    Debian `postgresql` package's binaries, run as the `postgres` user when the tests run as root (PostgreSQL
+    refuses to run as root). Skipped, naming the package, where it is not installed."""
+    server = pg_testing.Server.start()
+    if server is None:
+        pytest.skip(pg_testing.MISSING)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_db(postgres_server) -> str:
+    """A fresh, empty database on the session's server: its SQLAlchemy URL."""
+    return postgres_server.new_database()
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from pathlib import Path
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from conftest import TEST_DB
 
 from redline.errors import SettingsError, StoreError
 from redline.records import Article, Author
@@ -13,6 +14,7 @@ import redline.store
 from redline.store import Outcome, Store
 
 
+@pytest.mark.skipif(TEST_DB != "sqlite", reason="SQLite's file and journal mode; PostgreSQL: tests/test_postgres.py")
 def test_store_is_a_migrated_sqlite_file_in_wal_mode(store, settings):
     path = settings.db_url.removeprefix("sqlite:///")
     assert store.revision() == "0008"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Text, and_, create_engine, event, func, insert, or_, select, true, type_coerce
+from sqlalchemy import String, Text, and_, cast, create_engine, event, func, insert, or_, select, true, type_coerce
 from sqlalchemy.engine import Connection, Engine
 
 from redline.errors import ItemError, StoreError
@@ -254,7 +254,8 @@ class Store:
         if story:
             query = query.where(articles.c.story_id == story)
         if since:
-            query = query.where(func.coalesce(events.c.date, func.substr(articles.c.published, 1, 10)) >= since)
+            published_day = func.substr(cast(articles.c.published, String), 1, 10)  # text on every backend
+            query = query.where(func.coalesce(events.c.date, published_day) >= since)
         query = query.order_by(articles.c.published.desc().nulls_last(), events.c.article_id, events.c.seq)
         if limit:
             query = query.limit(limit).offset(offset)
@@ -543,7 +544,7 @@ def _watch_clause(types: list[str], actors: list[str], recipients: list[str]):
         parts.append(events.c.event.in_(types) | events.c.action.in_(types))
     for column, codes in ((events.c.actor_codes, actors), (events.c.recipient_codes, recipients)):
         if codes:
-            parts.append(or_(*(func.instr(column, f" {code} ") > 0 for code in codes)))
+            parts.append(or_(*(column.contains(f" {code} ", autoescape=True) for code in codes)))  # any SQL
     return and_(*parts) if parts else true()
 
 
