@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/web.py
 	$(BIN)/python benchmarks/collect.py
 	$(BIN)/python benchmarks/robustness.py
+	$(BIN)/python benchmarks/store.py
 
 # What CI runs: every benchmark on a small slice, checked against the floors in benchmarks/floors.json.
 bench-smoke: $(STAMP)
@@ -42,6 +43,7 @@ bench-smoke: $(STAMP)
 	$(BIN)/python benchmarks/web.py --smoke
 	$(BIN)/python benchmarks/collect.py --smoke
 	$(BIN)/python benchmarks/robustness.py --smoke
+	$(BIN)/python benchmarks/store.py --smoke
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

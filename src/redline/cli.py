@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterable
 from contextlib import contextmanager, nullcontext
@@ -491,6 +492,29 @@ def brief_cli(
     store.record_brief(brief.created_at, start, fmt, len(brief.stories))
     if output:
         err.print(f"brief: {len(brief.stories)} stories, {len(brief.changes)} changes → {output}")
+
+
+@app.command("export", epilog="Example: redline export plover --what events -o events.plover.jsonl")
+def export_cli(
+    fmt: Annotated[str, typer.Argument(help="jsonl, parquet, plover (PLOVER JSON lines) or cameo-csv")],
+    what: Annotated[str, typer.Option(help="articles, events, quotes or alerts")] = "events",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here (parquet needs it; "
+                                                                          "else standard output)")] = None,
+    db: DbOption = None,
+) -> None:
+    """The store's articles, events, quotes or alerts for other tools: JSONL, Parquet, PLOVER JSON, CAMEO CSV."""
+    from redline.report.exports import export
+
+    store = _open_store(db)
+    try:
+        written = export(store, what, fmt, output if output else sys.stdout)
+    except BrokenPipeError:  # the reader stopped early (`| head`): not an error of ours
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - so that the interpreter's last flush finds no pipe
+        return
+    except (OSError, RedlineError) as exc:
+        _fail(exc)
+    if output:
+        err.print(f"export: {written:,} {what} as {fmt} → {output}")
 
 
 # --- web -----------------------------------------------------------------------------------------------------
