@@ -101,3 +101,11 @@ def test_the_cli_writes_files_and_stdout_and_says_what_it_wrote(filled, settings
     refused = subprocess.run([*command, "plover", "--what", "articles"], capture_output=True, text=True, timeout=120)
     assert refused.returncode != 0 and "plover describes events" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+def test_the_store_streams_every_article_and_event_in_batches(filled):
+    # Batches of two: every row once, in id order, whatever the batch size.
+    assert [a.id for a in filled.iter_articles(batch=2)] == sorted(a.id for a in filled.articles(limit=None))
+    streamed = [e["id"] for e in filled.iter_events(batch=2)]
+    assert streamed == sorted(e["id"] for e in filled.events(limit=None))
+    assert [e["id"] for e in filled.iter_events(batch=10_000)] == streamed

@@ -4,9 +4,9 @@ CAMEO codes.
 
     export(store, what, fmt, out)   what: articles | events | quotes | alerts;  fmt: see FORMATS
 
-The store hands over the rows of one kind as a list (fine for a crisis's hundreds of thousands of events; a
-streamed read for tens of millions is not built); nested values (actors, quantities, evidence) stay nested in
-JSONL and PLOVER, and are JSON text in Parquet and CSV columns.
+Articles and events are read from the store a batch at a time and written as they come (Parquet in row groups of
+10,000), so an export's memory does not grow with the store; nested values (actors, quantities, evidence) stay
+nested in JSONL and PLOVER, and are JSON text in Parquet and CSV columns. Alerts are read whole: they are few.
 """
 
 from __future__ import annotations
@@ -45,12 +45,12 @@ class ExportError(RedlineError):
 def rows(store: Store, what: str) -> Iterator[dict]:
     """The store's rows of one kind, as plain JSON-ready dicts."""
     if what == "articles":
-        for article in store.articles(limit=None):
+        for article in store.iter_articles():
             yield article.to_json()
     elif what == "events":
-        yield from _dated(store, store.events(limit=None))
+        yield from _dated(store, store.iter_events())
     elif what == "quotes":
-        for event in store.events(limit=None):
+        for event in store.iter_events():
             if event.get("quote"):
                 yield {**event["quote"], "event_id": event["id"], "article_id": event["article_id"],
                        "outlet": event["outlet"], "published": event["published"], "url": event["url"]}

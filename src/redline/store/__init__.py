@@ -6,7 +6,7 @@ is versioned with Alembic; opening a store brings it to the latest revision.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -450,6 +450,33 @@ class Store:
             query = query.limit(limit)
         with self.engine.connect() as connection:
             return [_article_from(row) for row in connection.execute(query)]
+
+    def iter_articles(self, *, batch: int = 5000) -> Iterator[Article]:
+        """Every stored article, in id order, read a batch at a time (keyset paging on the id, the same SQL on
+        every backend): what an export of a large store reads, in memory one batch deep."""
+        last = ""
+        while True:
+            query = select(articles).where(articles.c.id > last).order_by(articles.c.id).limit(batch)
+            with self.engine.connect() as connection:
+                found = [_article_from(row) for row in connection.execute(query)]
+            yield from found
+            if len(found) < batch:
+                return
+            last = found[-1].id
+
+    def iter_events(self, *, batch: int = 5000) -> Iterator[dict]:
+        """Every stored event with its article's outlet, link, title and date, in id order, a batch at a time."""
+        last = 0
+        while True:
+            query = (select(events, articles.c.outlet, articles.c.url, articles.c.title, articles.c.published)
+                     .join(articles, articles.c.id == events.c.article_id)
+                     .where(events.c.id > last).order_by(events.c.id).limit(batch))
+            with self.engine.connect() as connection:
+                found = [_event_from(row) for row in connection.execute(query)]
+            yield from found
+            if len(found) < batch:
+                return
+            last = found[-1]["id"]
 
     def counts(self) -> dict[str, int]:
         with self.engine.connect() as connection:
