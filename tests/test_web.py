@@ -9,7 +9,7 @@ import shutil
 
 import httpx
 import pytest
-from conftest import EXAMPLES, ROOT
+from conftest import EXAMPLES, ROOT, TEST_DB
 
 from redline.pipeline import run_ingest
 from redline.settings import Settings
@@ -25,9 +25,12 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.fixture(scope="module")
-def web_settings(tmp_path_factory):
+def web_settings(tmp_path_factory, request):
     folder = tmp_path_factory.mktemp("web")
-    settings = Settings(db_url=f"sqlite:///{folder / 'redline.db'}")
+    # On PostgreSQL too under `make test-postgres`: the web reads what the store holds, whichever it is.
+    db_url = (request.getfixturevalue("postgres_server").new_database() if TEST_DB == "postgresql"
+              else f"sqlite:///{folder / 'redline.db'}")
+    settings = Settings(db_url=db_url)
     store = Store.open(settings)
     hostile = folder / "hostile.jsonl"
     hostile.write_text(json.dumps({"text": HOSTILE + " They discussed a ceasefire for several hours on Monday, "
