@@ -507,7 +507,18 @@ def _engine(url: str) -> Engine:
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    elif engine.dialect.name == "postgresql":
+        event.listen(engine, "connect", _postgres_settings)
     return engine
+
+
+def _postgres_settings(dbapi_connection, _record) -> None:
+    # The watch reads every event it could match through a server-side cursor (streamed in batches), and
+    # PostgreSQL plans a cursor for its first tenth of rows: redline reads its cursors to the end. Planned for all
+    # rows, a watcher's start over 50,000 events took 1.2 s instead of 4.1 s (three runs each, same store).
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SET cursor_tuple_fraction = 1.0")
+    dbapi_connection.commit()
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
