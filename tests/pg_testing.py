@@ -7,11 +7,12 @@ import itertools
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from loopback import free_port
 
 MISSING = ("PostgreSQL is not installed (Debian: apt-get install postgresql; its binaries are looked for on PATH "
            "and in /usr/lib/postgresql/*/bin)")
@@ -24,12 +25,6 @@ def _binaries() -> Path | None:
         return Path(found).resolve().parent
     versions = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), reverse=True)
     return versions[0].parent if versions else None
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass
@@ -53,7 +48,7 @@ class Server:
             run_as = "postgres"
             pwd.getpwnam(run_as)
             shutil.chown(folder, run_as)
-        server = cls(data=folder / "data", port=_free_port(), run_as=run_as, bin=binaries)
+        server = cls(data=folder / "data", port=free_port(), run_as=run_as, bin=binaries)
         server._run("initdb", "-D", str(server.data), "-U", SUPERUSER, "-A", "trust", "-E", "UTF8",
                     "--no-sync", "--locale=C")
         options = f"-c listen_addresses=127.0.0.1 -c port={server.port} -c unix_socket_directories={folder} " \

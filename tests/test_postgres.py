@@ -5,7 +5,6 @@ compared with the same work on SQLite. `make test-postgres` runs the rest of the
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import time
@@ -13,6 +12,7 @@ import time
 import httpx
 import pytest
 from conftest import EXAMPLES, ROOT
+from loopback import free_port
 
 from redline.settings import Settings
 from redline.store import Store
@@ -85,12 +85,6 @@ def _read(db_url: str) -> tuple:
         store.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _wait_until_up(base: str, process: subprocess.Popen) -> None:
     for _ in range(300):
         assert process.poll() is None, process.stderr.read()[-2000:]
@@ -106,7 +100,7 @@ def test_two_ingests_and_a_serve_at_once_store_each_article_once(postgres_db, tm
     left, right = tmp_path / "left.jsonl", tmp_path / "right.jsonl"
     articles_file(left, range(0, 30))
     articles_file(right, range(15, 45))  # 15 reports in both inputs
-    port = _free_port()
+    port = free_port()
     server = redline(postgres_db, "serve", "--port", str(port))
     base = f"http://127.0.0.1:{port}"
     try:

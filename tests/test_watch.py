@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 from email import policy
 from email.parser import BytesParser
-import socket
 import threading
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from conftest import EXAMPLES, ROOT
+from loopback import free_port
 from test_cli import redline
 
 from redline.pipeline import run_ingest
@@ -338,7 +338,7 @@ def test_email_goes_through_a_real_smtp_server(store, watchlist):
             return "250 OK"
 
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
         spec = Sink(kind="email", host="127.0.0.1", port=controller.port, to=["analyst@example.org"])
@@ -352,16 +352,10 @@ def test_email_goes_through_a_real_smtp_server(store, watchlist):
 
 
 def test_an_unreachable_mail_server_is_a_recorded_failure(store, watchlist):
-    spec = Sink(kind="email", host="127.0.0.1", port=_free_port(), to=["analyst@example.org"], timeout_s=2)
+    spec = Sink(kind="email", host="127.0.0.1", port=free_port(), to=["analyst@example.org"], timeout_s=2)
     raised = _raise_one_alert(store, watchlist, [EmailSink(spec)])
     assert raised and all(not a.delivered for a in raised)
     assert all(a["deliveries"][0]["status"] == "failed" for a in store.alerts(watchlist.id))
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 # --- the seeds, as acceptance ----------------------------------------------------------------------------------

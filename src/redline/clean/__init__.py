@@ -9,6 +9,7 @@ in worker processes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -110,19 +111,8 @@ def _assemble(item: RawItem, draft: Draft, page_meta: dict, outlet, settings: Se
     paragraphs, dateline = strip_dateline(list(draft.paragraphs))  # "SEOUL, South Korea (AP) — …"
     text = "\n\n".join(paragraphs)
     language = meta.detect_language(text)
-    # What the source declares (a feed's or a record's date), then what the page declares (htmldate's day, with
-    # the declared time when it falls on that day), then a date printed in the text: a stamp found in the body
-    # replaced right dates with wrong ones on pages of other sites (docs/clean.md).
-    published = _first(
-        meta.parse_date(item.hints.get("published"), tz, settings.default_timezone, language),
-        meta.parse_date(page_meta.get("date"), tz, settings.default_timezone, language),
-        _first_date(draft, "published", tz, settings, language),
-    )
-    updated = _first(
-        meta.parse_date(item.hints.get("updated"), tz, settings.default_timezone, language),
-        meta.parse_date(page_meta.get("updated"), tz, settings.default_timezone, language),
-        _first_date(draft, "updated", tz, settings, language),
-    )
+    published = _dated("published", item, page_meta.get("date"), draft, tz, settings, language)
+    updated = _dated("updated", item, page_meta.get("updated"), draft, tz, settings, language)
     if published is None and dateline and dateline.date:
         published = _dateline_day(dateline.date, item, tz, settings, language)
     if updated and published and updated < published:
@@ -151,7 +141,7 @@ def _dateline_day(printed: str, item: RawItem, tz: str | None, settings: Setting
     year, when not printed, is the one that puts the day on or before the day the copy was read (a WARC's crawl
     date, else when it was fetched): "Dec 30" read on 3 January is the last year's."""
     read = meta.parse_date(item.hints.get("crawled"), tz, settings.default_timezone, language) or item.fetched_at
-    if any(character.isdigit() for character in printed.split()[-1]) and len(printed.split()[-1]) == 4:
+    if re.search(r"\b\d{4}$", printed):  # "Dec 30, 2023": the year is printed
         return meta.parse_date(printed, tz, settings.default_timezone, language)
     for year in (read.year, read.year - 1):
         found = meta.parse_date(f"{printed} {year}", tz, settings.default_timezone, language)
@@ -160,8 +150,17 @@ def _dateline_day(printed: str, item: RawItem, tz: str | None, settings: Setting
     return None
 
 
-def _first(*values):
-    return next((v for v in values if v is not None), None)
+def _dated(kind: str, item: RawItem, declared, draft: Draft, tz: str | None, settings: Settings,
+           language: str | None):
+    """The `kind` ("published" or "updated") date: what the source declares (a feed's or a record's date), then
+    what the page declares (htmldate's day, with the declared time when it falls on that day), then a date printed
+    in the text, each read only when the one before gave none. A stamp found in the body first replaced right
+    dates with wrong ones on pages of other sites (docs/clean.md)."""
+    for value in (item.hints.get(kind), declared):
+        parsed = meta.parse_date(value, tz, settings.default_timezone, language)
+        if parsed:
+            return parsed
+    return _first_date(draft, kind, tz, settings, language)
 
 
 def _first_date(draft: Draft, kind: str, tz: str | None, settings: Settings, language: str | None):

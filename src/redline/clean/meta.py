@@ -54,8 +54,9 @@ def known_outlets() -> tuple[Outlet, ...]:
     )
 
 
-def _squash(text: str) -> str:
-    return re.sub(r"[\W_]+", "", text.casefold())
+def squash(text: str | None) -> str:
+    """A name as compared with another: case, spacing and punctuation gone ("Al-Bawaba" = "albawaba")."""
+    return re.sub(r"[\W_]+", "", (text or "").casefold())
 
 
 def outlet_by_domain(host: str | None) -> Outlet | None:
@@ -70,18 +71,18 @@ def outlet_by_domain(host: str | None) -> Outlet | None:
 
 def outlet_by_holder(holder: str, text: str) -> Outlet | None:
     """The outlet a copyright holder names: itself, or the one of the holder's brands the text mentions."""
-    key = _squash(holder)
+    key = squash(holder)
     if not key:
         return None
     owned = []
     for outlet in known_outlets():
         names = [outlet.name, *outlet.brands]
-        if any(_squash(n) == key for n in names):
+        if any(squash(n) == key for n in names):
             return outlet
-        if outlet.publisher and _squash(outlet.publisher) == key:
+        if outlet.publisher and squash(outlet.publisher) == key:
             owned.append(outlet)
-    squashed_text = _squash(text)
-    mentioned = [o for o in owned if any(_squash(b) in squashed_text for b in o.brands)]
+    squashed_text = squash(text)
+    mentioned = [o for o in owned if any(squash(b) in squashed_text for b in o.brands)]
     if len(mentioned) == 1:
         return mentioned[0]
     return Outlet(name=holder.strip()) if owned or len(holder) > 2 else None
@@ -312,7 +313,7 @@ def person_name(raw: str, site: frozenset[str] = frozenset()) -> str | None:
         return None  # "The Associated Press", "The Russian defence ministry": an institution
     if len(parts) == 1 and (len(name) < 4 or name.isupper() or "-" in name):
         return None  # a handle or an acronym, not a first name ("Regan" is one, "RMB" and "kevin-r" are not)
-    key = _squash(name)
+    key = squash(name)
     if outlet_by_holder_name(name) or any(key.startswith(s) or s.startswith(key) for s in site if len(s) >= 4):
         return None
     return name.title() if name.isupper() else name
@@ -329,13 +330,13 @@ def names_in_field(value: str) -> list[str]:
 
 
 def outlet_by_holder_name(name: str) -> bool:
-    return _squash(name) in _known_names()
+    return squash(name) in _known_names()
 
 
 @lru_cache(maxsize=1)
 def _known_names() -> frozenset[str]:
     """Every known outlet's name, brand and publisher, squashed: asked for each byline, so built once."""
-    return frozenset(_squash(n) for o in known_outlets() for n in (o.name, *o.brands, o.publisher or "") if n)
+    return frozenset(squash(n) for o in known_outlets() for n in (o.name, *o.brands, o.publisher or "") if n)
 
 
 def detect_language(text: str) -> str | None:

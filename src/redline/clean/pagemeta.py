@@ -9,7 +9,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from redline.clean.meta import names_in_field, person_name
+from redline.clean.meta import names_in_field, person_name, squash
 
 # A page's JSON-LD can be anything; what is read of it is bounded.
 MAX_LD_SCRIPTS = 20
@@ -135,19 +135,15 @@ def _key(text: str) -> str:
     return _SPACE.sub(" ", text.translate(_QUOTES)).strip().casefold()
 
 
-def squashed(text: str | None) -> str:
-    return re.sub(r"[\W_]+", "", (text or "").casefold())
-
-
 def site_names(host: str | None, *names: str | None) -> frozenset[str]:
     """The site's names, squashed: its declared names and the labels of its host ("news.sky.com" → news, sky)."""
     labels = (host or "").lower().removeprefix("www.").split(".")
-    keys = {squashed(n) for n in names} | {squashed(label) for label in labels[:-1]} | {squashed(".".join(labels))}
+    keys = {squash(n) for n in names} | {squash(label) for label in labels[:-1]} | {squash(".".join(labels))}
     return frozenset(k for k in keys if len(k) >= 3)
 
 
 def _is_site(segment: str, site: frozenset[str]) -> bool:
-    key = squashed(segment)
+    key = squash(segment)
     return bool(key) and any(key == s or key.startswith(s) or (len(key) >= 4 and s.startswith(key)) for s in site)
 
 
@@ -195,7 +191,7 @@ def headline(page: Declared, site: frozenset[str], fallback: str | None) -> str 
 def declared_authors(page: Declared, fallback: str | None, site: frozenset[str]) -> list[str]:
     """The writers: JSON-LD's authors, else the author meta tags, else trafilatura's reading (`fallback`, names
     joined by ';'), each through the same person-name filter as a byline."""
-    for fields in (page.ld_authors, page.meta_authors, (fallback or "").split(";")):
+    for fields in (page.ld_authors, page.meta_authors, [fallback] if fallback else []):
         names = [person_name(n, site) for field_ in fields for n in names_in_field(field_)]
         found = list(dict.fromkeys(n for n in names if n))
         if found:

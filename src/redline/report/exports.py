@@ -48,7 +48,7 @@ def rows(store: Store, what: str) -> Iterator[dict]:
         for article in store.iter_articles():
             yield article.to_json()
     elif what == "events":
-        yield from _dated(store, store.iter_events())
+        yield from _dated(store.iter_events())
     elif what == "quotes":
         for event in store.iter_events():
             if event.get("quote"):
@@ -60,27 +60,17 @@ def rows(store: Store, what: str) -> Iterator[dict]:
         raise ExportError(f"cannot export {what!r}: choose one of {', '.join(WHAT)}")
 
 
-def _dated(store: Store, found: Iterable[dict]) -> Iterator[dict]:
+def _dated(events: Iterable[dict]) -> Iterator[dict]:
     """Events with the day they are known by: their own date, else their report's, else (an undated report, like
     the Korea Pro seed) the day its story was first seen, as the watch dates it; `date_basis` says which."""
-    first_seen: dict[str, str | None] = {}
-    for event in found:
-        if event.get("date"):
-            yield {**event, "date_basis": "event"}
-        elif event.get("published"):
-            yield {**event, "date": event["published"][:10], "date_basis": "report"}
+    for event in events:
+        for basis, value in (("event", event.get("date")), ("report", event.get("published")),
+                             ("story", event.get("story_first_seen"))):
+            if value:
+                yield {**event, "date": value[:10], "date_basis": basis}
+                break
         else:
-            article_id = event["article_id"]
-            if article_id not in first_seen:
-                first_seen[article_id] = _story_day(store, article_id)
-            yield {**event, "date": first_seen[article_id], "date_basis": "story" if first_seen[article_id] else None}
-
-
-def _story_day(store: Store, article_id: str) -> str | None:
-    article = store.article(article_id)
-    story = store.story(article.story_id) if article and article.story_id else None
-    seen = story.get("first_seen") if story else None
-    return (seen.isoformat() if hasattr(seen, "isoformat") else str(seen))[:10] if seen else None
+            yield {**event, "date": None, "date_basis": None}
 
 
 def plover_record(event: dict) -> dict:

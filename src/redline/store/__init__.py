@@ -465,14 +465,19 @@ class Store:
             last = found[-1].id
 
     def iter_events(self, *, batch: int = 5000) -> Iterator[dict]:
-        """Every stored event with its article's outlet, link, title and date, in id order, a batch at a time."""
+        """Every stored event with its article's outlet, link, title and date, and the day its story was first
+        seen (`story_first_seen`, what the watch dates an undated report by), in id order, a batch at a time."""
         last = 0
         while True:
-            query = (select(events, articles.c.outlet, articles.c.url, articles.c.title, articles.c.published)
+            query = (select(events, articles.c.outlet, articles.c.url, articles.c.title, articles.c.published,
+                            stories.c.first_seen.label("story_first_seen"))
                      .join(articles, articles.c.id == events.c.article_id)
+                     .outerjoin(stories, stories.c.id == articles.c.story_id)
                      .where(events.c.id > last).order_by(events.c.id).limit(batch))
             with self.engine.connect() as connection:
-                found = [_event_from(row) for row in connection.execute(query)]
+                found = [{**_event_from(row), "story_first_seen":
+                          row.story_first_seen.isoformat() if row.story_first_seen else None}
+                         for row in connection.execute(query)]
             yield from found
             if len(found) < batch:
                 return
