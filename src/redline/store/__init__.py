@@ -7,12 +7,16 @@ is versioned with Alembic; opening a store brings it to the latest revision.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+import random
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import String, Text, and_, cast, create_engine, event, func, insert, or_, select, true, type_coerce
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from redline.errors import ItemError, StoreError
 from redline.records import Alert, Article, Author, IndicatorState, StageState, utcnow
@@ -26,6 +30,12 @@ __all__ = ["Store", "Outcome", "metadata"]
 
 # Lines longer than this are article text, not boilerplate: they are not counted for learning.
 LEARN_MAX_CHARS = 300
+# Concurrent writers on PostgreSQL (two ingests, an ingest and the web's POST) can deadlock — one holds a report the
+# other is storing while it waits for the outlet's counts the other holds — or meet on a unique key a moment apart:
+# the whole transaction is then written again, and its reads see what the other committed (a report already stored
+# is a duplicate). SQLite has one writer at a time and never gets here.
+RETRYABLE_SQLSTATES = frozenset({"40P01", "40001", "23505"})  # deadlock, serialization failure, unique violation
+WRITE_ATTEMPTS = 5
 # How many outlets' learned-boilerplate sets are kept in memory between batches.
 LEARNED_CACHE_SIZE = 256
 
@@ -88,12 +98,21 @@ class Store:
 
     def write(self, outcomes: Iterable[Outcome]) -> list[str]:
         """Store a batch in one transaction; returns each outcome's status: stored, duplicate or failed."""
-        statuses = []
-        with self.engine.begin() as connection:
-            for outcome in outcomes:
-                statuses.append(self._write_one(connection, outcome))
+        outcomes = list(outcomes)  # a retried transaction writes them again
+        statuses = self._transaction(lambda connection: [self._write_one(connection, o) for o in outcomes])
         self._learned.clear()  # counts changed: learned boilerplate is read again when next needed
         return statuses
+
+    def _transaction(self, work: Callable[[Connection], object]):
+        """`work(connection)` in one transaction, written again when a concurrent writer made it fail."""
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            try:
+                with self.engine.begin() as connection:
+                    return work(connection)
+            except DBAPIError as exc:
+                if attempt == WRITE_ATTEMPTS or getattr(exc.orig, "sqlstate", None) not in RETRYABLE_SQLSTATES:
+                    raise
+                time.sleep(random.uniform(0, 0.05 * attempt))  # apart, so that the two writers do not meet again
 
     def _write_one(self, connection: Connection, outcome: Outcome) -> str:
         article = outcome.article
@@ -176,7 +195,8 @@ class Store:
     def save_stories(self, found: list[dict], merges: list[tuple[str, str]]) -> None:
         """Upsert story rows ({id, title, first_seen, last_seen, size, merged_into}) and record merges."""
         now = utcnow()
-        with self.engine.begin() as connection:
+
+        def work(connection: Connection) -> None:
             for story in found:
                 values = {**story, "updated_at": now}
                 statement = _dialect_insert(connection)(stories).values(**values)
@@ -185,6 +205,8 @@ class Store:
             for small, large in merges:
                 connection.execute(insert(story_merges).values(from_story=small, into_story=large, merged_at=now))
                 connection.execute(articles.update().where(articles.c.story_id == small).values(story_id=large))
+
+        self._transaction(work)
 
     def stories(self, *, limit: int | None = 50) -> list[dict]:
         query = (select(stories).where(stories.c.merged_into.is_(None))
@@ -215,7 +237,8 @@ class Store:
     def save_events(self, coded: list[tuple[str, list[dict]]], coder: str) -> None:
         """Store each article's events (`Event.to_json()` dicts), replacing what an earlier coding stored."""
         now = utcnow()
-        with self.engine.begin() as connection:
+
+        def work(connection: Connection) -> None:
             for article_id, found in coded:
                 connection.execute(events.delete().where(events.c.article_id == article_id))
                 connection.execute(coded_articles.delete().where(coded_articles.c.article_id == article_id))
@@ -224,6 +247,8 @@ class Store:
                     connection.execute(insert(events), rows)
                 connection.execute(insert(coded_articles).values(
                     article_id=article_id, coder=coder, events=len(found), coded_at=now))
+
+        self._transaction(work)
 
     def uncoded_articles(self, limit: int = 100, coder: str | None = None) -> list[Article]:
         """Articles not coded yet (or coded by another coder version), oldest first: what a back-fill reads."""
