@@ -60,6 +60,8 @@ def test_person_name_filter():
     assert meta.person_name("Jeff Foust Monday") == "Jeff Foust"
     assert meta.person_name("ERIC TUCKER Associated Press") == "Eric Tucker"
     assert meta.person_name("Regan") == "Regan"
+    assert meta.person_name("Byron Smith") == "Byron Smith"  # "By" opens a byline only as a word
+    assert [a.name for a in meta.authors_from_line("By Byron Smith")] == ["Byron Smith"]
     assert meta.person_name("The Russian") is None
     assert meta.person_name("Vortex", site_names("vortexcannon.org")) is None
     assert meta.names_in_field("Lisa Kaczke and Trevor J. Mitchell") == ["Lisa Kaczke", "Trevor J. Mitchell"]

@@ -255,7 +255,9 @@ _AUTHOR_WITH_EMAIL = re.compile(
     re.UNICODE,
 )
 _SPLIT_NAMES = re.compile(r"\s*(?:,|;|&|·|•|\||\band\b)\s*")
-_NAME_NOISE = re.compile(r"^(by|write to|contact|reporter|correspondent|staff writer|e-?mail)\s*[:]?\s*", re.IGNORECASE)
+# Whole words only: "Byron Smith" and "Contreras" are names, not "By" and "Contact" before one.
+_NAME_NOISE = re.compile(r"^(by|write to|contact|reporter|correspondent|staff writer|e-?mail)\b\s*[:]?\s*",
+                         re.IGNORECASE)
 # What follows a name on a byline: a date, a time, a place ("Jeff Foust — November 18, 2019", "Rahul 0").
 _AFTER_NAME = re.compile(
     r"\s+(?:[-–—|,]|on|at|updated|published|\d|staff|senior|chief|correspondent|reporter|editor|writer|contributor"
