@@ -2,14 +2,12 @@
 
 import dataclasses
 import gzip
-import io
 import json
 import zlib
 
 import pytest
 from conftest import DONGA_SEED, FIXTURES, KOREAPRO_SEED
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
+from warcs import warc
 
 from redline.errors import ItemError
 from redline.ingest import Document, read
@@ -94,18 +92,8 @@ def test_bad_items_each_get_one_clear_error_and_the_run_goes_on(store, settings,
     assert {origin.rsplit("/", 1)[-1] for origin, _ in store.failures()} == set(bad)
 
 
-def _warc(records: list[tuple[str, str, bytes]]) -> bytes:
-    buffer = io.BytesIO()
-    writer = WARCWriter(buffer, gzip=True)
-    for url, content_type, body in records:
-        headers = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
-        writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), length=len(body),
-                                                      http_headers=headers))
-    return buffer.getvalue()
-
-
-def test_warc_html_responses_and_truncated_warc(store, settings, tmp_path):
-    data = _warc([
+def test_warc_html_responses_and_truncatedwarc(store, settings, tmp_path):
+    data = warc([
         ("https://www.yna.co.kr/view/1", "text/html; charset=utf-8", page(1).encode()),
         ("https://www.yna.co.kr/logo.png", "image/png", b"\x89PNG"),
         ("https://www.yna.co.kr/view/2", "text/html", page(2).encode()),
@@ -213,7 +201,7 @@ def test_parallel_cleaning_stores_the_same_articles(settings, tmp_path, tmp_path
 
 
 def test_a_warc_cut_anywhere_is_an_error_never_a_quiet_short_read(store, settings, tmp_path):
-    data = _warc([(f"https://www.yna.co.kr/view/{n}", "text/html", page(n).encode()) for n in range(3, 6)])
+    data = warc([(f"https://www.yna.co.kr/view/{n}", "text/html", page(n).encode()) for n in range(3, 6)])
     quiet = []
     for cut in sorted(set(range(8, len(data), max(1, len(data) // 60))) - _member_ends(data)):
         (tmp_path / "cut.warc.gz").write_bytes(data[:cut])
@@ -235,7 +223,7 @@ def _member_ends(data: bytes) -> set[int]:
 
 
 def test_an_archived_page_over_the_size_limit_is_refused_and_the_next_is_read(store, settings, tmp_path):
-    data = _warc([("https://www.yna.co.kr/view/big", "text/html", b"<html><body><p>" + b" " * 3_000_000),
+    data = warc([("https://www.yna.co.kr/view/big", "text/html", b"<html><body><p>" + b" " * 3_000_000),
                   ("https://www.yna.co.kr/view/7", "text/html", page(7).encode())])
     (tmp_path / "big.warc.gz").write_bytes(data)
     small = dataclasses.replace(settings, max_response_bytes=1_000_000)

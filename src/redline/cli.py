@@ -434,6 +434,57 @@ def replay_cli(
     _print(views.timeline_view(raised))
 
 
+@app.command("backfill", epilog="Example: redline backfill cc-news/2024/10/ --db postgresql+psycopg://redline@db/redline "
+                                 "--parquet out/ -w watchlists/korea-ukraine-aid.yaml")
+def backfill_cli(
+    sources: Annotated[list[str], typer.Argument(help="Shards: WARC, WARC.gz or JSONL files, or folders of them")],
+    ray_address: Annotated[Optional[str], typer.Option(
+        "--ray", help="A Ray cluster's address (default: a local Ray, one worker per core)")] = None,
+    workers: Annotated[Optional[int], typer.Option(help="Ray workers (default: one per core of the cluster)")] = None,
+    parquet: Annotated[Optional[Path], typer.Option(
+        help="Also write articles, events and quotes as Parquet datasets here, partitioned by day")] = None,
+    events: Annotated[bool, typer.Option(help="Code events (off: `redline code --stored` later)")] = True,
+    stories: Annotated[bool, typer.Option(help="Fold copies and place articles in stories after storing")] = True,
+    watchlist: Annotated[Optional[Path], typer.Option(
+        "--watchlist", "-w", help="Replay this watchlist over the store afterwards, in publication order")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON")] = False,
+    db: DbOption = None,
+) -> None:
+    """Backfill an archive on Ray, resumably: shards already done are not read again."""
+    from redline.backfill import run_backfill
+
+    store = _open_store(db)
+    watcher = None
+    if watchlist is not None:
+        from redline.watch import Watcher
+
+        watcher = Watcher(_load_watchlist(watchlist), store)
+    columns = [TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
+        task = progress.add_task("shards", total=None)
+        try:
+            summary = run_backfill(
+                sources, store, settings=state.settings, workers=workers, ray_address=ray_address,
+                code_events=events, group=stories, watcher=watcher, parquet=parquet,
+                on_shards=lambda done, total: progress.update(task, completed=done, total=total),
+                on_error=lambda e: progress.console.print(f"[red]✗[/red] {escape(e.where)}: {escape(e.reason)}",
+                                                          highlight=False, soft_wrap=True),
+                on_placed=lambda placed: progress.update(task, description="stories", completed=placed,
+                                                         total=None))
+        except KeyboardInterrupt:
+            err.print("[yellow]interrupted:[/yellow] every shard finished is recorded; run again to resume")
+            raise typer.Exit(130)
+        except RedlineError as exc:
+            _fail(exc)
+    if as_json:
+        sys.stdout.write(json.dumps(summary.as_dict(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        out.print(f"{summary.shards} shard(s), {summary.done_before} done before; {summary.items} item(s): "
+                  f"{summary.stored} stored, {summary.duplicate} duplicate, {summary.failed} failed; "
+                  f"{summary.events} event(s); {summary.placed} placed in stories, {summary.copies} copies"
+                  + (f"; {summary.alerts} alert(s)" if watcher is not None else ""), highlight=False)
+
+
 @app.command("alerts", epilog="Example: redline alerts --retry watchlists/korea-ukraine-aid.yaml")
 def alerts_cli(
     watchlist: Annotated[Optional[str], typer.Option(help="Only this watchlist (its id)")] = None,

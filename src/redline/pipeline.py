@@ -105,7 +105,7 @@ def run_ingest(
         def store_batch(items: list, results: list) -> None:
             outcomes = _outcomes(items, results, store, summary, on_error)
             if group and resident.grouper is None and any(o.article for o in outcomes):
-                resident.grouper = _grouper(store, settings)
+                resident.grouper = make_grouper(store, settings)
             grouped = _group(outcomes, resident.grouper, store) if group and resident.grouper is not None else None
             statuses = store.write(outcomes)
             for outcome, status in zip(outcomes, statuses):
@@ -158,13 +158,17 @@ def run_replay(sources: list[str], store: Store, watcher_for: Callable[[Store], 
     Returns the ingest summary and every alert raised, in order: the stage timeline and the indicator changes."""
     summary = run_ingest(sources, store, settings=settings, workers=workers, on_document=on_document,
                          on_error=on_error, by_publication=True)
-    watcher = watcher_for(store)
+    return summary, replay_watch(store, watcher_for(store), on_step)
+
+
+def replay_watch(store: Store, watcher, on_step: Callable[[int, int], None] = lambda done, total: None) -> list:
+    """Read a watchlist as of each stored original article in publication order; every alert raised, in order."""
     steps = store.publication_order()
     raised = []
     for done, board in enumerate(watcher.replay(steps), 1):
         raised += board.alerts
         on_step(done, len(steps))
-    return summary, raised
+    return raised
 
 
 def _arrive_with_newest(results: list) -> None:
@@ -203,17 +207,21 @@ def code_articles(found: list[Article], store: Store, coder, n_process: int = 1,
     """Code events in articles and store them; copies of an earlier article are not new evidence: skipped."""
     from redline.events import CODER_VERSION
 
-    originals = [a for a in found if not a.duplicate_of]
-    # The parser and dictionaries read English; other languages are marked coded with no events, not misread.
-    english = [a for a in originals if (a.language or "en") == "en"]
-    coded = list(coder.code_many(((a.text, a.published, a.id) for a in english), n_process=n_process))
-    results = [(a.id, [e.to_json() for e in c.events]) for a, c in zip(english, coded)]
-    results += [(a.id, []) for a in originals if (a.language or "en") != "en"]
-    store.save_events(results, CODER_VERSION)
-    for article, found in zip(english, coded):
-        for message in found.errors:
+    results = coded_events([a for a in found if not a.duplicate_of], coder, n_process)
+    store.save_events([(article.id, coded) for article, coded, _ in results], CODER_VERSION)
+    for article, _, messages in results:
+        for message in messages:
             on_error(ItemError(article.origin or article.id, f"events: {message}"))
-    return sum(len(events) for _, events in results)
+    return sum(len(coded) for _, coded, _ in results)
+
+
+def coded_events(found: list[Article], coder, n_process: int = 1) -> list[tuple[Article, list[dict], list[str]]]:
+    """Each article with its events (`Event.to_json()` dicts) and the coder's messages about it. The parser and
+    dictionaries read English; an article in another language has no events (marked coded, not misread)."""
+    english = [a for a in found if (a.language or "en") == "en"]
+    coded = coder.code_many(((a.text, a.published, a.id) for a in english), n_process=n_process)
+    results = [(a, [e.to_json() for e in c.events], list(c.errors)) for a, c in zip(english, coded)]
+    return results + [(a, [], []) for a in found if (a.language or "en") != "en"]
 
 
 def code_stored(store: Store, *, batch_size: int = 50, on_batch: Callable[[int, int], None] = lambda n, e: None,
@@ -234,11 +242,13 @@ def code_stored(store: Store, *, batch_size: int = 50, on_batch: Callable[[int, 
         on_batch(len(batch), found)
 
 
-def _grouper(store: Store, settings: Settings):
+def make_grouper(store: Store, settings: Settings, *, placed_only: bool = False):
+    """The story grouper, continuing the stories of the last articles stored (`placed_only`: of those already in
+    a story; a backfill's second pass must not take the articles it is about to judge as earlier ones)."""
     from redline.stories.grouping import Grouper
 
     grouper = Grouper(use_embeddings=settings.story_embeddings)
-    for article, vector in store.recent_articles(settings.story_memory):
+    for article, vector in store.recent_articles(settings.story_memory, placed_only=placed_only):
         grouper.restore(article, None if vector is None else np.frombuffer(vector, dtype=np.float32))
     return grouper
 

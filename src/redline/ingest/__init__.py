@@ -15,11 +15,12 @@ from pathlib import Path
 from redline.errors import ItemError, ReadError
 from redline.ingest.decode import gunzip
 from redline.ingest.fetch import Fetcher, Response
-from redline.ingest.formats import READERS, Context, FieldMap, Reader, reader_for, register_reader
+from redline.ingest.formats import (READERS, Context, FieldMap, Reader, gzip_complete, read_warc_stream, reader_for,
+                                    register_reader)
 from redline.records import RawItem
 from redline.settings import Settings
 
-__all__ = ["Document", "expand", "read", "FieldMap", "Fetcher", "Reader", "register_reader", "READERS"]
+__all__ = ["Document", "expand", "read", "read_shard", "FieldMap", "Fetcher", "Reader", "register_reader", "READERS"]
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,30 @@ def read(
         yield from _guarded(reader.read(data, ctx), document.location)
     except ItemError as exc:
         yield exc
+
+
+WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
+
+
+def read_shard(path: str, *, settings: Settings) -> Iterator[RawItem | ItemError]:
+    """Every article of one local file of a backfill. A WARC (CC-NEWS files are about 1 GB) is streamed a record
+    at a time, whatever its size; any other file is read as `read` reads it, within the size limit."""
+    if not path.lower().endswith(WARC_SUFFIXES):
+        yield from read(Document(path), settings=settings)
+        return
+    ctx = Context(where=path, fields=FieldMap(), max_record_bytes=settings.max_response_bytes)
+
+    def complete() -> bool:
+        if not path.lower().endswith(".gz"):
+            return True
+        with open(path, "rb") as again:
+            return gzip_complete(again)
+
+    try:
+        with open(path, "rb") as stream:
+            yield from _guarded(read_warc_stream(stream, ctx, complete), path)
+    except OSError as exc:
+        yield ReadError(path, f"cannot read: {exc.strerror or exc}")
 
 
 def _guarded(items: Iterator, where: str) -> Iterator[RawItem | ItemError]:

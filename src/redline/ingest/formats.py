@@ -13,6 +13,7 @@ import re
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import IO
 
 from redline.errors import FetchError, FormatError, ItemError, ReadError
 from redline.ingest.decode import decode
@@ -295,12 +296,19 @@ register_reader(Reader("feed", (".rss", ".atom", ".xml", ".feed"), _is_feed, rea
 
 
 def read_warc(data: bytes, ctx: Context) -> Yield:
+    yield from read_warc_stream(io.BytesIO(data), ctx,
+                                complete=lambda: data[:2] != b"\x1f\x8b" or gzip_complete(io.BytesIO(data)))
+
+
+def read_warc_stream(stream: IO[bytes], ctx: Context, complete: Callable[[], bool]) -> Yield:
+    """The HTML pages of a WARC read from a stream, a record at a time (a multi-GB CC-NEWS file is never held
+    whole); `complete()` says, after the last record, whether a compressed archive ended properly."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
     count = records = 0
     try:
-        for record in ArchiveIterator(io.BytesIO(data)):
+        for record in ArchiveIterator(stream):
             records += 1
             if record.rec_type != "response" or record.http_headers is None:
                 continue
@@ -337,7 +345,7 @@ def read_warc(data: bytes, ctx: Context) -> Yield:
     # warcio ends quietly where a compressed archive is cut short: say so rather than return fewer pages.
     if not records:
         yield ReadError(ctx.where, "no WARC record in the file (empty, cut short, or not a WARC)")
-    elif data[:2] == b"\x1f\x8b" and not _gzip_complete(data):
+    elif not complete():
         yield ReadError(ctx.where, f"truncated WARC: the compressed stream ends inside a record, after {count} "
                                    "HTML record(s)")
 
@@ -349,10 +357,10 @@ def _first_line(exc: Exception) -> str:
     return first + (" (it can be fixed with `warcio recompress`)" if "warcio recompress" in text else "")
 
 
-def _gzip_complete(data: bytes) -> bool:
-    """Whether every gzip member in `data` ends properly (read through in chunks: memory stays flat)."""
+def gzip_complete(compressed: IO[bytes]) -> bool:
+    """Whether every gzip member in the stream ends properly (read through in chunks: memory stays flat)."""
     try:
-        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+        with gzip.GzipFile(fileobj=compressed) as stream:
             while stream.read(1 << 20):
                 pass
     except (EOFError, OSError, zlib.error):

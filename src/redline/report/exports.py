@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 from typing import IO
 
@@ -185,36 +186,71 @@ PARQUET_BATCH = 10_000
 
 
 def _parquet(records: Iterable[dict], path: Path) -> int:
+    pq = _pyarrow().parquet
+    schema, batches = _record_batches(records)
+    count = 0
+    with pq.ParquetWriter(path, schema) as writer:
+        for batch in batches:
+            writer.write_batch(batch)
+            count += batch.num_rows
+    return count
+
+
+def export_partitioned(store: Store, what: str, directory: Path) -> int:
+    """One kind of row as a Parquet dataset partitioned by day (`date=2024-10-21/`, Hive style: what Spark, DuckDB,
+    Polars and pyarrow read as a column; `date=unknown` for the undated). A partition written again replaces the
+    old one, so exporting twice stores nothing twice."""
+    pa = _pyarrow()
+    schema, batches = _record_batches(_with_day(what, rows(store, what)))
+    if not schema.names:
+        return 0  # nothing of this kind: no dataset
+    count = 0
+
+    def counted():
+        nonlocal count
+        for batch in batches:
+            count += batch.num_rows
+            yield batch
+
+    pa.dataset.write_dataset(
+        counted(), directory, schema=schema, format="parquet",
+        partitioning=pa.dataset.partitioning(pa.schema([("date", pa.string())]), flavor="hive"),
+        existing_data_behavior="delete_matching", basename_template="part-{i}.parquet")
+    return count
+
+
+def _with_day(what: str, records: Iterable[dict]) -> Iterator[dict]:
+    for record in records:
+        day = record.get("date") if what == "events" else (record.get("published") or "")[:10]
+        yield {**record, "date": day or "unknown"}
+
+
+def _pyarrow():
     try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
+        import pyarrow
+        import pyarrow.dataset  # noqa: F401 - loads the submodules used through `pyarrow.`
+        import pyarrow.parquet  # noqa: F401
     except ImportError as exc:
         raise ExportError("Parquet needs pyarrow: pip install 'redline[parquet]'") from exc
-    writer, count, batch = None, 0, []
+    return pyarrow
 
-    def flush():
-        nonlocal writer
-        flat = [_flat(r) for r in batch]
-        if writer is None:
-            # The first rows set the columns; a column they leave empty holds text (JSON for nested values).
-            inferred = pa.Table.from_pylist(flat).schema
-            schema = pa.schema([pa.field(f.name, pa.string()) if pa.types.is_null(f.type) else f for f in inferred])
-            writer = pq.ParquetWriter(path, schema)
-        writer.write_table(pa.Table.from_pylist(flat, schema=writer.schema))
-        batch.clear()
 
-    try:
-        for record in records:
-            batch.append(record)
-            count += 1
-            if len(batch) >= PARQUET_BATCH:
-                flush()
-        if batch or writer is None:
-            flush()
-    finally:
-        if writer is not None:
-            writer.close()
-    return count
+def _record_batches(records: Iterable[dict]):
+    """(schema, record batches of PARQUET_BATCH rows). The first rows set the columns; a column they leave empty
+    holds text (JSON for nested values): one schema for the whole file or dataset."""
+    pa = _pyarrow()
+    records = iter(records)
+    first = [_flat(r) for r in islice(records, PARQUET_BATCH)]
+    inferred = pa.Table.from_pylist(first).schema
+    schema = pa.schema([pa.field(f.name, pa.string()) if pa.types.is_null(f.type) else f for f in inferred])
+
+    def batches():
+        batch = first
+        while batch:
+            yield pa.RecordBatch.from_pylist(batch, schema=schema)
+            batch = [_flat(r) for r in islice(records, PARQUET_BATCH)]
+
+    return schema, batches()
 
 
 def _flat(record: dict) -> dict:

@@ -21,8 +21,8 @@ from sqlalchemy.exc import DBAPIError
 from redline.errors import ItemError, StoreError
 from redline.records import Alert, Article, Author, IndicatorState, StageState, utcnow
 from redline.settings import Settings
-from redline.store.schema import (alert_deliveries, alerts, article_vectors, articles, briefs, coded_articles,
-                                   collect_sources, events,
+from redline.store.schema import (alert_deliveries, alerts, article_vectors, articles, backfill_shards, briefs,
+                                   coded_articles, collect_sources, events,
                                    indicator_states, metadata, outlet_docs, outlet_lines, raw_items, stage_states,
                                    stories, story_merges)
 
@@ -183,10 +183,12 @@ class Store:
             rows = connection.execute(select(articles.c.id).where(articles.c.id.in_(set(article_ids))))
             return {row.id for row in rows}
 
-    def recent_articles(self, limit: int) -> list[tuple[Article, bytes | None]]:
-        """The last `limit` articles stored, oldest first, with their embeddings: what a new run continues from."""
+    def recent_articles(self, limit: int, *, placed_only: bool = False) -> list[tuple[Article, bytes | None]]:
+        """The last `limit` articles stored (`placed_only`: of those in a story), oldest first, with their
+        embeddings: what a new run continues from."""
         query = (select(articles, article_vectors.c.embedding)
                  .join(article_vectors, article_vectors.c.article_id == articles.c.id, isouter=True)
+                 .where(articles.c.story_id.is_not(None) if placed_only else true())
                  .order_by(articles.c.ingested_at.desc()).limit(limit))
         with self.engine.connect() as connection:
             rows = list(connection.execute(query))
@@ -195,18 +197,7 @@ class Store:
     def save_stories(self, found: list[dict], merges: list[tuple[str, str]]) -> None:
         """Upsert story rows ({id, title, first_seen, last_seen, size, merged_into}) and record merges."""
         now = utcnow()
-
-        def work(connection: Connection) -> None:
-            for story in found:
-                values = {**story, "updated_at": now}
-                statement = _dialect_insert(connection)(stories).values(**values)
-                connection.execute(statement.on_conflict_do_update(
-                    index_elements=["id"], set_={k: v for k, v in values.items() if k != "id"}))
-            for small, large in merges:
-                connection.execute(insert(story_merges).values(from_story=small, into_story=large, merged_at=now))
-                connection.execute(articles.update().where(articles.c.story_id == small).values(story_id=large))
-
-        self._transaction(work)
+        self._transaction(lambda connection: _save_stories(connection, found, merges, now))
 
     def stories(self, *, limit: int | None = 50) -> list[dict]:
         query = (select(stories).where(stories.c.merged_into.is_(None))
@@ -350,6 +341,62 @@ class Store:
                 current, hops = links[current][0], hops + 1
             roots[article_id] = (current, links[current][1])
         return roots
+
+    # --- backfill ----------------------------------------------------------------------------------------------
+
+    def done_shards(self) -> set[str]:
+        """The keys of the backfill shards already read to the end and stored."""
+        with self.engine.connect() as connection:
+            return {row.key for row in connection.execute(select(backfill_shards.c.key))}
+
+    def record_shard(self, values: dict) -> None:
+        """Mark a backfill shard done ({key, path, size, items, stored, failed, events}), after all it held."""
+        def work(connection: Connection) -> None:
+            connection.execute(backfill_shards.delete().where(backfill_shards.c.key == values["key"]))
+            connection.execute(insert(backfill_shards).values(**values, finished_at=utcnow()))
+
+        self._transaction(work)
+
+    def needing_events(self, article_ids: Iterable[str]) -> set[str]:
+        """Which of these stored articles are originals (no copy of another) not coded yet: a backfill started
+        again codes an article it stored before it stopped, and never a copy or one already coded."""
+        wanted = sorted(set(article_ids))
+        found: set[str] = set()
+        with self.engine.connect() as connection:
+            for start in range(0, len(wanted), 500):
+                query = (select(articles.c.id)
+                         .where(articles.c.id.in_(wanted[start:start + 500]), articles.c.duplicate_of.is_(None),
+                                articles.c.id.not_in(select(coded_articles.c.article_id))))
+                found.update(row.id for row in connection.execute(query))
+        return found
+
+    def ungrouped_articles(self, limit: int) -> list[tuple[Article, bytes | None]]:
+        """Articles in no story yet, in publication order (undated ones by arrival), with their embeddings: what
+        a backfill's second pass places, oldest first, a batch at a time."""
+        when = func.coalesce(articles.c.published, articles.c.ingested_at)
+        query = (select(articles, article_vectors.c.embedding)
+                 .join(article_vectors, article_vectors.c.article_id == articles.c.id, isouter=True)
+                 .where(articles.c.story_id.is_(None)).order_by(when, articles.c.id).limit(limit))
+        with self.engine.connect() as connection:
+            return [(_article_from(row, skip=("embedding",)), row.embedding) for row in connection.execute(query)]
+
+    def save_groups(self, grouped: list[Article], found: list[dict], merges: list[tuple[str, str]]) -> None:
+        """Write what the story pass decided for stored articles (copy links and story) with the stories it
+        touched, in one transaction. A copy found now is not evidence: the events coded from it are removed."""
+        now = utcnow()
+
+        def work(connection: Connection) -> None:
+            for article in grouped:
+                connection.execute(articles.update().where(articles.c.id == article.id).values(
+                    duplicate_of=article.duplicate_of, derived_from=article.derived_from,
+                    shared_passages=article.shared_passages, story_id=article.story_id))
+            copies = [a.id for a in grouped if a.duplicate_of]
+            if copies:
+                connection.execute(events.delete().where(events.c.article_id.in_(copies)))
+                connection.execute(coded_articles.delete().where(coded_articles.c.article_id.in_(copies)))
+            _save_stories(connection, found, merges, now)
+
+        self._transaction(work)
 
     # --- watch -------------------------------------------------------------------------------------------------
 
@@ -573,6 +620,17 @@ def _increment(connection: Connection, table, rows: list[dict], keys: list[str])
     statement = _dialect_insert(connection)(table).values(docs=1)
     statement = statement.on_conflict_do_update(index_elements=keys, set_={"docs": table.c.docs + 1})
     connection.execute(statement, rows)
+
+
+def _save_stories(connection: Connection, found: list[dict], merges: list[tuple[str, str]], now: datetime) -> None:
+    for story in found:
+        values = {**story, "updated_at": now}
+        statement = _dialect_insert(connection)(stories).values(**values)
+        connection.execute(statement.on_conflict_do_update(
+            index_elements=["id"], set_={k: v for k, v in values.items() if k != "id"}))
+    for small, large in merges:
+        connection.execute(insert(story_merges).values(from_story=small, into_story=large, merged_at=now))
+        connection.execute(articles.update().where(articles.c.story_id == small).values(story_id=large))
 
 
 def _upsert_raw(connection: Connection, outcome: Outcome, status: str, article_id: str | None, error: str | None):

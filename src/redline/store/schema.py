@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import (JSON, Column, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table,
-                        Text)
+from sqlalchemy import (JSON, BigInteger, Column, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, MetaData,
+                        String, Table, Text)
 from sqlalchemy.types import TypeDecorator
 
 
@@ -249,4 +249,19 @@ collect_sources = Table(
     Column("last_error_at", UTCDateTime),
     Column("latency_ms", Float),
     Column("next_due", UTCDateTime),
+)
+
+# Backfill shards done: a shard (one WARC or JSONL file, named by its path and size) recorded here is not read
+# again when a stopped backfill is started again.
+backfill_shards = Table(
+    "backfill_shards",
+    metadata,
+    Column("key", String(32), primary_key=True),
+    Column("path", Text, nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("items", Integer, nullable=False),
+    Column("stored", Integer, nullable=False),
+    Column("failed", Integer, nullable=False),
+    Column("events", Integer, nullable=False),
+    Column("finished_at", UTCDateTime, nullable=False),
 )

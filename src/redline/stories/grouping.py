@@ -29,7 +29,7 @@ class Grouper:
     def embed(self, articles: list[Article]) -> list[np.ndarray | None]:
         if not self.use_embeddings or not articles:
             return [None] * len(articles)
-        return list(default_embedder().embed_reports([_headed(a) for a in articles]))
+        return embed_articles(articles)
 
     def process(self, articles: list[Article], vectors: list[np.ndarray | None] | None = None) -> list[Article]:
         vectors = vectors if vectors is not None else self.embed(articles)
@@ -66,6 +66,11 @@ class Grouper:
 
     def _features(self, article: Article, vector):
         return features_of(article.text, title=article.title or "", published=article.published, embedding=vector)
+
+
+def embed_articles(articles: list[Article], embedder=None) -> list[np.ndarray]:
+    """What the story tracker reads of each article's meaning: its headed text's sentence embedding."""
+    return list((embedder or default_embedder()).embed_reports([_headed(a) for a in articles]))
 
 
 def _headed(article: Article) -> str:

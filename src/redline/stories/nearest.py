@@ -58,7 +58,7 @@ class MeaningIndex:
             return []
         import torch
 
-        query = torch.from_numpy(np.asarray(vector, dtype=np.float32)).to(torch.float16)
+        query = torch.from_numpy(np.array(vector, dtype=np.float32)).to(torch.float16)  # a copy: may be read-only
         with torch.inference_mode():
             rows = torch.topk(self._rows[:used] @ query, min(count, used)).indices.tolist()
         return [self._labels[row] for row in rows if self._labels[row] is not None]
