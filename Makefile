@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/collect.py
 	$(BIN)/python benchmarks/robustness.py
 	$(BIN)/python benchmarks/store.py
+	$(BIN)/python benchmarks/backfill.py
 
 # What CI runs: every benchmark on a small slice, checked against the floors in benchmarks/floors.json.
 bench-smoke: $(STAMP)
@@ -44,6 +45,7 @@ bench-smoke: $(STAMP)
 	$(BIN)/python benchmarks/collect.py --smoke
 	$(BIN)/python benchmarks/robustness.py --smoke
 	$(BIN)/python benchmarks/store.py --smoke
+	$(BIN)/python benchmarks/backfill.py --smoke
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

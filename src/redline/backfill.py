@@ -165,6 +165,7 @@ def run_backfill(
     on_shards: Callable[[int, int], None] = lambda done, total: None,
     on_error: Callable[[ItemError], None] = lambda error: None,
     on_placed: Callable[[int], None] = lambda placed: None,
+    on_stored: Callable[[int], None] = lambda items: None,
 ) -> BackfillSummary:
     """Every shard not done yet through read → clean → embed → code on Ray, stored as it comes; then copies and
     stories in publication order, the watch (`watcher`, a watch.Watcher) and Parquet (`parquet`: a folder)."""
@@ -180,7 +181,7 @@ def run_backfill(
         embed = group and settings.story_embeddings
         chunks = _on_ray(pending, settings, workers=workers, address=ray_address, code_events=code_events,
                          embed=embed)
-        _store_chunks(chunks, pending, store, summary, on_error,
+        _store_chunks(chunks, pending, store, summary, on_error, on_stored=on_stored,
                       on_shard=lambda finished: on_shards(summary.done_before + finished, len(shards)))
     if group:
         place_in_stories(store, settings, summary, on_placed)
@@ -247,7 +248,7 @@ def start_ray(address: str | None = None, workers: int | None = None) -> bool:
 
 
 def _store_chunks(chunks: Iterator[dict], pending: list[Shard], store: Store, summary: BackfillSummary,
-                  on_error, on_shard: Callable[[int], None]) -> None:
+                  on_error, on_shard: Callable[[int], None], on_stored: Callable[[int], None]) -> None:
     """Store what comes back; a shard is recorded done when all its items are stored."""
     by_key = {shard.key: shard for shard in pending}
     arrived: Counter = Counter()
@@ -264,6 +265,7 @@ def _store_chunks(chunks: Iterator[dict], pending: list[Shard], store: Store, su
         for key, items in items_of.items():
             _store_items(items, store, summary, tallies[key], on_error)
             arrived[key] += len(items)
+            on_stored(summary.items)
         for key in [k for k, n in expected.items() if arrived[k] == n]:
             shard = by_key[key]
             store.record_shard({"key": key, "path": shard.path, "size": shard.size, "items": expected.pop(key),

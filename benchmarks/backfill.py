@@ -1,0 +1,231 @@
+"""Benchmark of backfills: `redline backfill` on Ray beside the plain `ingest --workers`, on synthetic CC-NEWS shards.
+
+The shards are gzipped WARCs of HTTP responses, as CC-NEWS ships them, made from the shared corpora: the 181
+ScrapingHub pages as crawled, and the ECB+ dev texts as news pages (title, date, paragraphs), cycled to the size
+wanted with a changed closing line each cycle; one record in twenty is an exact re-crawl of an earlier one.
+
+- speed: articles/s through read -> clean -> embed -> code -> store with 1 and 2 Ray workers, and the same archive
+  through `run_ingest` with 1 and 2 cleaning processes (the coder runs in the driver there); each Ray figure also
+  without the workers' start (loading spaCy, the coder and the embedder), and the story pass timed on its own;
+- scaling efficiency: rate(2 workers) / (2 x rate(1 worker)), measured without the start;
+- memory: peak RSS of the driver and of each worker, events on, as the archive grows (each size in a process of
+  its own, so that each peak is its own); the workers' peaks are read from /proc while they run.
+
+Usage: python benchmarks/backfill.py [--smoke]   (last line: JSON figures)
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import io
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from common import EVAL, Timer, finish, peak_rss_mb
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+START = datetime(2024, 10, 1, tzinfo=timezone.utc)
+# CC-NEWS files hold ~30,000 pages; here shards are small, so that two workers share a small archive evenly.
+PER_SHARD = 20
+RECRAWL_SHARE = 0.05
+
+
+def base_pages() -> list[tuple[str, bytes]]:
+    """(url, html) of every page the synthetic archive is cycled from."""
+    pages = []
+    for path in sorted((EVAL / "extraction" / "scrapinghub" / "html").glob("*.html.gz")):
+        pages.append((f"https://scrapinghub.example/{path.name[:16]}", gzip.decompress(path.read_bytes())))
+    for line in (EVAL / "stories" / "ecbplus_dev.jsonl").open():
+        item = json.loads(line)
+        pages.append((f"https://ecb.example/{item['id']}", _news_page(item["text"])))
+    return pages
+
+
+def _news_page(text: str) -> bytes:
+    lines = [line for line in text.splitlines() if line.strip()]
+    title = lines[0].split(".")[0][:90]
+    body = "".join(f"<p>{line}</p>" for line in lines)
+    return (f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>{body}"
+            f"<p>CLOSING</p></article></body></html>").encode()
+
+
+def make_shards(folder: Path, n_articles: int, rng: random.Random, per_shard: int = PER_SHARD) -> list[Path]:
+    """n_articles records in WARC shards of per_shard, crawl order, dated an hour apart with some disorder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    pages, made, paths = base_pages(), [], []
+    rng.shuffle(pages)  # heavy crawled pages and light news texts mixed in every shard
+    for number in range(n_articles):
+        if made and rng.random() < RECRAWL_SHARE:
+            made.append(made[rng.randrange(len(made))])  # the same page crawled again
+            continue
+        url, html = pages[number % len(pages)]
+        cycle = number // len(pages)
+        if cycle:  # another day's version of the page: its closing line changes
+            html = html.replace(b"CLOSING", f"Updated on day {cycle} of the crisis.".encode()).replace(
+                b"</body>", f"<p>Correction {cycle}: an earlier version misstated a figure.</p></body>".encode(), 1)
+        when = START + timedelta(hours=number + rng.randint(-6, 6))
+        made.append((f"{url}?v={cycle}", html, when))
+    for start in range(0, len(made), per_shard):
+        path = folder / f"CC-NEWS-{start // per_shard:05d}.warc.gz"
+        with path.open("wb") as handle:
+            writer = WARCWriter(handle, gzip=True)
+            for url, html, when in made[start:start + per_shard]:
+                headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
+                                           protocol="HTTP/1.1")
+                record = writer.create_warc_record(url, "response", payload=io.BytesIO(html), length=len(html),
+                                                   http_headers=headers,
+                                                   warc_headers_dict={"WARC-Date": when.strftime("%Y-%m-%dT%H:%M:%SZ")})
+                writer.write_record(record)
+        paths.append(path)
+    return paths
+
+
+class WorkerPeaks:
+    """Peak RSS (VmHWM) of every Ray worker process (its command line names the map worker), read from /proc
+    every half second while the backfill runs."""
+
+    def __init__(self):
+        self.peaks: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self):
+        while not self._stop.is_set():
+            for entry in Path("/proc").iterdir():
+                if not entry.name.isdigit():
+                    continue
+                try:
+                    if b"MapWorker" not in (entry / "cmdline").read_bytes():
+                        continue
+                    for line in (entry / "status").read_text().splitlines():
+                        if line.startswith("VmHWM:"):
+                            self.peaks[int(entry.name)] = max(self.peaks.get(int(entry.name), 0),
+                                                              int(line.split()[1]) / 1024)
+                except OSError:
+                    continue
+            self._stop.wait(0.5)
+
+
+def one_run(shards: Path, workers: int, mode: str, events: bool = True) -> dict:
+    """One backfill (mode "ray") or ingest (mode "ingest") of the shards into a fresh SQLite store."""
+    from redline.settings import Settings
+    from redline.store import Store
+
+    with tempfile.TemporaryDirectory() as scratch:
+        settings = Settings(db_url=f"sqlite:///{scratch}/bench.db")
+        store = Store.open(settings)
+        if mode == "ingest":
+            from redline.pipeline import run_ingest
+
+            with Timer() as total:
+                summary = run_ingest([str(shards)], store, settings=settings, workers=workers)
+            return {"articles": summary.stored + summary.duplicate, "seconds": round(total.seconds, 2),
+                    "driver_peak_mb": peak_rss_mb()}
+        from redline.backfill import run_backfill, start_ray
+
+        with Timer() as boot:
+            start_ray(workers=workers)
+        stored_at = []  # (when, items stored so far), after each chunk
+        began = time.perf_counter()
+        with WorkerPeaks() as peaks:
+            summary = run_backfill([str(shards)], store, settings=settings, workers=workers, code_events=events,
+                                   on_stored=lambda items: stored_at.append((time.perf_counter(), items)))
+        ended = time.perf_counter()
+        # Steady rate: from the first chunk stored to the last, that chunk's items left out (the workers' start,
+        # loading spaCy, the coder and the embedder, is in the first chunk's time).
+        (first_at, first_items), (last_at, last_items) = stored_at[0], stored_at[-1]
+        steady = (last_items - first_items) / (last_at - first_at) if last_at > first_at else None
+        return {"articles": summary.items, "seconds": round(ended - began, 2), "ray_start_s": round(boot.seconds, 2),
+                "first_chunk_s": round(first_at - began, 2),
+                "steady_articles_per_s": round(steady, 1) if steady else None,
+                "story_pass_articles_per_s": round(summary.placed / (ended - last_at), 1),
+                "driver_peak_mb": peak_rss_mb(), "worker_peaks_mb": sorted(round(v, 1) for v in peaks.peaks.values())}
+
+
+def in_child(shards: Path, workers: int, mode: str, events: bool = True) -> dict:
+    """one_run in a process of its own: its peak memory is that run's alone, and Ray starts afresh."""
+    command = [sys.executable, __file__, "--one", str(shards), "--workers", str(workers), "--mode", mode]
+    done = subprocess.run(command + ([] if events else ["--no-events"]), capture_output=True, text=True, timeout=3600)
+    if done.returncode != 0:
+        raise RuntimeError(f"{mode} with {workers} worker(s) failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--smoke", action="store_true")
+    parser.add_argument("--one", type=Path)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--mode", default="ray")
+    parser.add_argument("--no-events", action="store_true")
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(one_run(args.one, args.workers, args.mode, events=not args.no_events)))
+        return
+    # Coding is the cost (~3 pages/s per core on these long pages): the archives are small, events on; memory is
+    # also measured with events off over a larger archive (clean + embed, ~10x faster).
+    speed_n, coded_ns, uncoded_ns = (40, (), (40, 80)) if args.smoke else (240, (240, 960), (1000, 4000))
+    modes = ("ray",) if args.smoke else ("ray", "ingest")
+    figures: dict = {"articles_speed": speed_n}
+    with tempfile.TemporaryDirectory() as scratch:
+        speed_shards = Path(scratch) / "speed"
+        make_shards(speed_shards, speed_n, random.Random(20241021))
+        runs = {}
+        for mode in modes:
+            for workers in (1, 2):
+                runs[(mode, workers)] = run = in_child(speed_shards, workers, mode)
+                print(f"{mode} x{workers}: {run}", file=sys.stderr)
+        for (mode, workers), run in runs.items():
+            figures[f"{mode}_{workers}_articles_per_s"] = round(run["articles"] / run["seconds"], 1)
+            if mode == "ray":
+                figures[f"ray_{workers}_steady_articles_per_s"] = run["steady_articles_per_s"]
+        two = runs[("ray", 2)]
+        figures.update(ray_start_s=two["ray_start_s"], first_chunk_s=two["first_chunk_s"],
+                       story_pass_articles_per_s=two["story_pass_articles_per_s"])
+        figures["scaling_efficiency"] = _efficiency(figures.get("ray_1_steady_articles_per_s"),
+                                                    figures.get("ray_2_steady_articles_per_s"))
+        figures["scaling_efficiency_with_start"] = _efficiency(figures["ray_1_articles_per_s"],
+                                                               figures["ray_2_articles_per_s"])
+        if "ingest" in modes:
+            figures["ingest_scaling_efficiency"] = _efficiency(figures["ingest_1_articles_per_s"],
+                                                               figures["ingest_2_articles_per_s"])
+        for label, sizes, events in (("coded", coded_ns, True), ("uncoded", uncoded_ns, False)):
+            peaks = []
+            for n in sizes:
+                folder = Path(scratch) / f"{label}-{n}"
+                make_shards(folder, n, random.Random(n))
+                run = in_child(folder, 2, "ray", events=events)
+                print(f"memory {label} {n}: {run}", file=sys.stderr)
+                peaks.append((run["driver_peak_mb"], max(run["worker_peaks_mb"] or [0])))
+            if peaks:
+                figures[f"memory_{label}_articles"] = list(sizes)
+                figures[f"driver_peak_{label}_mb"] = [driver for driver, _ in peaks]
+                figures[f"worker_peak_{label}_mb"] = [worker for _, worker in peaks]
+                figures[f"driver_growth_{label}"] = round(peaks[-1][0] / peaks[0][0] - 1, 3)
+                figures[f"worker_growth_{label}"] = round(peaks[-1][1] / peaks[0][1] - 1, 3)
+    finish("backfill", figures, args.smoke)
+
+
+def _efficiency(one: float | None, two: float | None) -> float | None:
+    return round(two / (2 * one), 2) if one and two else None
+
+
+if __name__ == "__main__":
+    main()
