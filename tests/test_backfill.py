@@ -192,3 +192,33 @@ def test_a_warc_shard_is_streamed_whatever_its_size(tmp_path):
     cut = tmp_path / "cut.warc.gz"
     cut.write_bytes(big.read_bytes()[:-50])
     assert "truncated" in list(read_shard(str(cut), settings=settings))[-1].reason
+
+
+@needs_ecb
+def test_a_killed_backfill_restarted_reads_no_finished_shard_again(archive, replayed, tmp_path):
+    import signal
+    import time
+
+    db = tmp_path / "killed.db"
+    command = [sys.executable, "-m", "redline", "--db", f"sqlite:///{db}", "backfill", str(archive), "--workers", "1",
+               "--json"]
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    running = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+                               start_new_session=True)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and running.poll() is None:
+        if db.exists() and len(Store(f"sqlite:///{db}").done_shards()) >= 1:
+            break
+        time.sleep(0.5)
+    assert running.poll() is None, "the backfill ended before it could be killed"
+    os.killpg(running.pid, signal.SIGKILL)  # the driver and the Ray it started, at once
+    running.wait()
+    done_before = len(Store(f"sqlite:///{db}").done_shards())
+    assert 1 <= done_before < 5
+    again = subprocess.run(command, capture_output=True, text=True, timeout=600, env=env)
+    assert again.returncode == 0, again.stderr[-3000:]
+    summary = json.loads(again.stdout)
+    assert summary["done_before"] == done_before
+    got, expected = _contents(Store(f"sqlite:///{db}")), _contents(replayed)
+    assert got["articles"] == expected["articles"] and got["events"] == expected["events"]
+    assert got["copies"] == expected["copies"]
