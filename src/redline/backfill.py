@@ -24,7 +24,7 @@ import numpy as np
 from redline import ingest
 from redline.errors import ItemError, ReadError, RedlineError
 from redline.pipeline import check_article, clean_or_error, coded_events, make_grouper
-from redline.records import Article, RawItem
+from redline.records import RawItem
 from redline.settings import Settings
 from redline.store import Outcome, Store
 
@@ -54,16 +54,12 @@ class Shard:
 
 @dataclass
 class Item:
-    """What a worker made of one item of a shard: an article with its embedding and events, or an error."""
+    """What a worker made of one item of a shard: what the store writes (an article with its embedding, or an
+    error), and the article's events."""
 
-    origin: str
-    raw_sha: str | None
-    article: Article | None = None
-    source_lines: list[str] | None = None
-    vector: bytes | None = None
+    outcome: Outcome
     events: list[dict] | None = None  # None: not coded here (events off)
     messages: list[str] = field(default_factory=list)  # the coder's notes on this article
-    error: ItemError | None = None
 
 
 @dataclass
@@ -104,10 +100,10 @@ def process_shard(path: str, settings: Settings, *, coder=None, embedder=None) -
         result = clean_or_error(raw, settings)
         sha = raw.content_sha if isinstance(raw, RawItem) else None
         if isinstance(result, ItemError):
-            chunk.append(Item(origin=result.where, raw_sha=sha, error=result))
+            chunk.append(Item(Outcome(origin=result.where, raw_sha=sha, error=result)))
         else:
-            chunk.append(Item(origin=raw.origin, raw_sha=sha, article=check_article("clean", result),
-                              source_lines=result.source_lines))
+            chunk.append(Item(Outcome(origin=raw.origin, raw_sha=sha, article=check_article("clean", result),
+                                      source_lines=result.source_lines)))
         if len(chunk) >= CHUNK_ITEMS:
             yield _finish(chunk, coder, embedder)
             chunk = []
@@ -116,15 +112,16 @@ def process_shard(path: str, settings: Settings, *, coder=None, embedder=None) -
 
 
 def _finish(chunk: list[Item], coder, embedder) -> list[Item]:
-    found = [item for item in chunk if item.article is not None]
+    found = [item for item in chunk if item.outcome.article is not None]
+    articles = [item.outcome.article for item in found]
     if embedder is not None and found:
         from redline.stories.grouping import embed_articles
 
-        for item, vector in zip(found, embed_articles([i.article for i in found], embedder)):
-            item.vector = np.asarray(vector, dtype=np.float32).tobytes()
+        for item, vector in zip(found, embed_articles(articles, embedder)):
+            item.outcome.vector = np.asarray(vector, dtype=np.float32).tobytes()
     if coder is not None and found:
-        by_id = {id(item.article): item for item in found}
-        for article, events, messages in coded_events([i.article for i in found], coder):
+        by_id = {id(item.outcome.article): item for item in found}
+        for article, events, messages in coded_events(articles, coder):
             by_id[id(article)].events, by_id[id(article)].messages = events, messages
     return chunk
 
@@ -184,7 +181,7 @@ def run_backfill(
         _store_chunks(chunks, pending, store, summary, on_error, on_stored=on_stored,
                       on_shard=lambda finished: on_shards(summary.done_before + finished, len(shards)))
     if group:
-        place_in_stories(store, settings, summary, on_placed)
+        summary.placed, summary.copies = place_in_stories(store, settings, on_placed)
     if watcher is not None:
         from redline.pipeline import replay_watch
 
@@ -278,35 +275,34 @@ def _store_chunks(chunks: Iterator[dict], pending: list[Shard], store: Store, su
 def _store_items(items: list[Item], store: Store, summary: BackfillSummary, tally: Counter, on_error) -> None:
     from redline.events import CODER_VERSION
 
-    outcomes = [Outcome(origin=i.origin, raw_sha=i.raw_sha, article=i.article, source_lines=i.source_lines,
-                        error=i.error, vector=i.vector) for i in items]
-    statuses = store.write(outcomes)
+    statuses = store.write(item.outcome for item in items)
     summary.items += len(items)
     for item, status in zip(items, statuses):
         setattr(summary, status, getattr(summary, status) + 1)
         tally[status] += 1
-        if item.error is not None:
-            summary.errors.append(item.error)
-            on_error(item.error)
-    coded = [i for i in items if i.article is not None and i.events is not None]
+        if item.outcome.error is not None:
+            summary.errors.append(item.outcome.error)
+            on_error(item.outcome.error)
+    coded = [i for i in items if i.outcome.article is not None and i.events is not None]
     # Only an original not coded yet: a copy stored earlier, or one a restarted run stored before it stopped.
-    wanted = store.needing_events(i.article.id for i in coded)
-    fresh = {i.article.id: i for i in coded if i.article.id in wanted}
+    wanted = store.needing_events(i.outcome.article.id for i in coded)
+    fresh = {i.outcome.article.id: i for i in coded if i.outcome.article.id in wanted}
     if fresh:
         store.save_events([(article_id, item.events) for article_id, item in fresh.items()], CODER_VERSION)
     for item in fresh.values():
         summary.events += len(item.events)
         tally["events"] += len(item.events)
         for message in item.messages:
-            on_error(ItemError(item.origin, f"events: {message}"))
+            on_error(ItemError(item.outcome.origin, f"events: {message}"))
 
 
-def place_in_stories(store: Store, settings: Settings, summary: BackfillSummary | None = None,
-                     on_placed: Callable[[int], None] = lambda placed: None) -> int:
+def place_in_stories(store: Store, settings: Settings,
+                     on_placed: Callable[[int], None] = lambda placed: None) -> tuple[int, int]:
     """The story pass: every article in no story yet, oldest first, through dedup and the story tracker, a batch
-    per transaction (a stop loses at most one batch; a restart goes on from the stories already placed)."""
+    per transaction (a stop loses at most one batch; a restart goes on from the stories already placed).
+    Returns (articles placed, copies found)."""
     grouper = make_grouper(store, settings, placed_only=True)
-    placed = 0
+    placed = copies = 0
     while batch := store.ungrouped_articles(GROUP_BATCH):
         found = [article for article, _ in batch]
         vectors = [None if v is None else np.frombuffer(v, dtype=np.float32) for _, v in batch]
@@ -317,11 +313,9 @@ def place_in_stories(store: Store, settings: Settings, summary: BackfillSummary 
         grouper.process(found, vectors)
         store.save_groups(found, *grouper.changes())
         placed += len(found)
-        if summary is not None:
-            summary.placed += len(found)
-            summary.copies += sum(1 for a in found if a.duplicate_of)
+        copies += sum(1 for a in found if a.duplicate_of)
         on_placed(placed)
-    return placed
+    return placed, copies
 
 
 def _count_error(summary: BackfillSummary, error: ItemError, on_error) -> None:

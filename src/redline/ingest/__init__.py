@@ -85,13 +85,10 @@ def read(
         yield exc
 
 
-WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
-
-
 def read_shard(path: str, *, settings: Settings) -> Iterator[RawItem | ItemError]:
     """Every article of one local file of a backfill. A WARC (CC-NEWS files are about 1 GB) is streamed a record
     at a time, whatever its size; any other file is read as `read` reads it, within the size limit."""
-    if not path.lower().endswith(WARC_SUFFIXES):
+    if not path.lower().endswith(READERS["warc"].suffixes):
         yield from read(Document(path), settings=settings)
         return
     ctx = Context(where=path, fields=FieldMap(), max_record_bytes=settings.max_response_bytes)
