@@ -13,7 +13,8 @@ Each gold text is coded on its own; its main event (the first the coder lists) i
 - PLV: actor and recipient *text* accuracy (the gold words and the coded words, lower-cased, without punctuation
   and a leading article, one containing the other), the exact-words rate beside it;
 - texts with no event coded.
-The rules alone on the GSR dev half (the figure the rules were written against) are printed for comparison.
+The rules alone on the GSR dev half (the figure the rules were written against) are printed for comparison, and
+the same folds' linear models without the fine-tuned encoder (`cv_linear_layer_*`).
 
 Off the beat: events coded per 100 sentences of the ECB+ topics with no political act (sport, celebrities, a
 browser patch, accidents), each topic scored by the fold that did not see it; and with the shipped model, per 100
@@ -163,6 +164,7 @@ def code_gold(coder: Coder, gold) -> list[list[dict]]:
 def cross_validated(gold, rows, negatives, k: int) -> dict:
     coder = Coder(model=None)
     coded: list[list[dict] | None] = [None] * len(gold)
+    linear_only: list[list[dict] | None] = [None] * len(gold)  # the same folds with the encoder left out
     fold_scores, off_events, off_sentences = [], 0, 0
     for fold in folds(gold, negatives, k):
         coder.model = fold.model
@@ -170,6 +172,10 @@ def cross_validated(gold, rows, negatives, k: int) -> dict:
         results = code_gold(coder, held_out)
         for i, events in zip(fold.test_gold, results):
             coded[i] = events
+        fold.model.encoder, encoder = None, fold.model.encoder
+        for i, events in zip(fold.test_gold, code_gold(coder, held_out)):
+            linear_only[i] = events
+        fold.model.encoder = encoder
         fold_scores.append(macro_f1([(g.kind, e[0]["event"] if e else None) for g, e in zip(held_out, results)]))
         for i in fold.test_negatives:
             for result in [coder.code_doc(negatives[i][1][0].view.sent.doc)]:
@@ -197,6 +203,11 @@ def cross_validated(gold, rows, negatives, k: int) -> dict:
     figures.update({f"cv_{key}": value for key, value in gsr_figures.items()})
     figures.update({f"cv_{key}": value for key, value in score_text([rows[i] for i in plv],
                                                                      [mains[i] for i in plv]).items()})
+    linear_mains = [events[0] if events else None for events in linear_only]
+    figures["cv_linear_layer_event_macro_f1"] = round(macro_f1(
+        [(g.kind, m["event"] if m else None) for g, m in zip(gold, linear_mains)]), 3)
+    figures["cv_linear_layer_plv_recipient_text_accuracy"] = score_text(
+        [rows[i] for i in plv], [linear_mains[i] for i in plv])["plv_recipient_text_accuracy"]
     confusion = Counter(p for p in pairs if p[0] != p[1])
     print("most frequent confusions (gold, coded):", confusion.most_common(12))
     return figures

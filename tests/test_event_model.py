@@ -26,7 +26,7 @@ def coder():
 
 def _train(out: Path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(ROOT / "scripts" / "train_event_model.py"), "--limit", "40",
-                           "--eval", str(SHARED / "eval"), "--out", str(out)],
+                           "--epochs", "1", "--eval", str(SHARED / "eval"), "--out", str(out)],
                           capture_output=True, text=True, timeout=300)
 
 
@@ -37,20 +37,36 @@ def test_training_a_slice_writes_small_deterministic_weights_that_the_coder_uses
         result = _train(path)
         assert result.returncode == 0, result.stderr
     assert "trained on 80 gold sentences" in result.stdout
-    assert first.stat().st_size < 1_000_000
+    assert first.stat().st_size < 12_000_000  # the encoder's three tuned layers in half precision, the rest small
     with np.load(first) as a, np.load(second) as b:
         assert sorted(a.files) == sorted(b.files)
+        assert any(key.startswith("encoder.") for key in a.files)
         assert all(np.array_equal(a[key], b[key]) for key in a.files)  # fixed seeds: the same weights
     model = EventModel.load(first)
     assert model.about.startswith("80 gold sentences")
+    assert model.encoder is not None and model.encoder.classes == model.types.classes
     sliced = Coder(nlp=coder.nlp, model=model)
     assert sliced.model is model
     text = "North Korea has sent 3,000 troops to Russia, South Korea's spy agency said."
     model.gate_threshold = 1.01  # no sentence is that sure: the gate of the weights written decides
     assert sliced.code(text).events == []
     model.gate_threshold = 0.0
+    read = []
+    model.encoder.read = lambda sent, read_it=model.encoder.read: read.append(sent.text) or read_it(sent)
     events = sliced.code(text).events
     assert events and events[0].event in model.types.classes
+    assert read == [text]  # the tuned encoder read the sentence the gate let through
+
+
+def test_the_encoder_reads_a_type_and_each_words_role(coder):
+    model = coder.model
+    sent = next(coder.nlp("Russia has supplied air defence missiles to North Korea.").sents)
+    reading = model.read(sent)
+    assert abs(sum(reading.types.values()) - 1.0) < 1e-4 and set(reading.types) == set(model.types.classes)
+    assert max(reading.types, key=reading.types.get) == "AID"
+    assert reading.roles.shape == (len(sent), 3)
+    roles = {token.text: ("none", "actor", "recipient")[int(row.argmax())] for token, row in zip(sent, reading.roles)}
+    assert roles["Russia"] == "actor" and roles["Korea"] == "recipient" and roles["missiles"] == "none"
 
 
 def test_the_shipped_model_is_loaded_by_default_and_trained_on_all_dev_gold(coder):

@@ -139,8 +139,8 @@ def test_seed_quotes_with_their_speakers(donga):
     ("Analysts voiced concern that Russia would supply missile technology to North Korea.", "feared", {}),
 ])
 def test_modality_of_one_sentence(coder, text, modality, extra):
-    event = coder.code(text, "2024-10-23").events[0]
-    assert event.action == "AID"
+    # the act of sending or transferring (the model may also code the frame around it: "could lead" as AGREE)
+    event = next(e for e in coder.code(text, "2024-10-23").events if e.action == "AID")
     # PLOVER codes a committed intention to help as AGREE; reports, denials, fears and negations keep the act.
     assert event.event == ("AGREE" if modality in {"planned", "conditional"} else "AID")
     assert event.modality == modality
@@ -368,7 +368,9 @@ def test_hacking_is_coerce_cyber_and_an_idiom_is_no_event(coder):
         "COERCE", "cyber", {"CHN"}, {"TWN"})
     assert "cyber" in event.context
     # "took place" happened; it seized nothing (PETRARCH2's default for "take" is 171, seize)
-    assert coder.code("The talks between the rebels and the army took place in Geneva, Swiss officials said.").events == []
+    # (the talks themselves are an act: CONSULT between the parties, as PLOVER reads talks held)
+    talks = coder.code("The talks between the rebels and the army took place in Geneva, Swiss officials said.").events
+    assert all(e.event == "CONSULT" and e.cameo[:2] != "17" for e in talks)
     assert coder.code("The new Kenyan president takes office in January.").events == []
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -109,9 +110,21 @@ def _code_one(item: tuple[str, object, str | None]) -> Coded:
 def _code_in_workers(coder: "Coder", items: list, n_process: int) -> Iterator[Coded]:
     global _WORKER_CODER
     _WORKER_CODER = coder  # fork shares the loaded parser and dictionaries copy-on-write
-    with multiprocessing.get_context("fork").Pool(n_process, initializer=die_with_parent,
+    with multiprocessing.get_context("fork").Pool(n_process, initializer=_start_worker,
                                                   initargs=(os.getpid(),)) as pool:
         yield from pool.imap(_code_one, items, chunksize=4)
+
+
+# Modalities under which no one claims the act happened: the act's type is read by the rules and the linear model.
+HYPOTHETICAL = frozenset({"feared", "negated", "denied", "failed", "considered", "expected"})
+
+
+def _start_worker(parent_pid: int) -> None:
+    die_with_parent(parent_pid)
+    if "torch" in sys.modules:
+        # one thread per forked worker: the workers are the parallelism, and the parent's OpenMP pool does not
+        # survive a fork
+        sys.modules["torch"].set_num_threads(1)
 
 
 def _paragraph_breaks(doc: Doc) -> Doc:
@@ -369,8 +382,19 @@ class Coder:
         own_types = [e for e in events if e.event not in model.types.classes]
         if model.event_probability(view) < model.gate_threshold:
             return own_types
-        probabilities = model.type_probabilities(view)
+        reading = model.read(sent)
+        # The encoder reads the sentence's words, and the gold rarely codes an act that is only feared, denied or
+        # said not to have happened: it takes the frame for the act ("fear that Russia could transfer" as
+        # THREATEN, "did not send" as REJECT). Where the rules read every act of the sentence so, the type is the
+        # linear model's, which weighs the rules' modality.
+        framed = any(e.modality in HYPOTHETICAL for e in events)
+        probabilities = model.type_probabilities(view, None if framed else reading)
         kind = max(probabilities, key=probabilities.get)
+        if kind == "ASSAULT" and reading is not None and not any(p.text for e in events for p in e.recipient):
+            # force against a target (the manual's ASSAULT); with no target the rules read ("fired two missiles
+            # into the sea": a show of force), the encoder's reading does not make it one
+            probabilities = model.type_probabilities(view)
+            kind = max(probabilities, key=probabilities.get)
         main = next((e for e in events if e.event in FINER_TYPES.get(kind, ())), None)
         # the gold follows the CAMEO table ("imposed sanctions": COERCE); where the manual reads the act otherwise
         # (SANCTION), the manual's reading stands, as it does for the rules
@@ -384,7 +408,10 @@ class Coder:
         others = [e for e in events if e is not main and (
             probabilities.get(e.event, 0.0) >= model.secondary_threshold or e in own_types)]
         # The role model was trained on each sentence's main event: the others keep the rules' parties.
-        main = self._with_roles(context, view, main) if main is not None else None
+        # The encoder reads one set of roles for the whole sentence, not for a trigger: it is asked only where the
+        # rules read a single act in the sentence.
+        single_act = len({e.evidence.trigger_start for e in events}) <= 1
+        main = self._with_roles(context, view, main, reading if single_act else None) if main is not None else None
         return [e for e in [main, *others] if e is not None]
 
     def _view(self, context: "_SentenceContext", matches: dict[int, VerbMatch],
@@ -426,16 +453,21 @@ class Coder:
         action = reading.event if reading is not None else kind
         return self._assemble(context, trigger, (kind, mode, contexts), cameo, [], [], modality, action)
 
-    def _with_roles(self, context: "_SentenceContext", view, event: Event) -> Event | None:
+    def _with_roles(self, context: "_SentenceContext", view, event: Event, reading=None) -> Event | None:
         """The role model's actor and recipient for the event; a phrase the rules also chose keeps the rules'
         reading of it (its country found through a place, a capital, the speaker)."""
         trigger = trigger_token(context.sent, event.evidence.trigger_start)
         if trigger is None:
             return event
         actor_head, recipient_head = self.model.pick_roles(
-            view, trigger, event.event, [p.text for p in event.actor], [p.text for p in event.recipient])
+            view, trigger, event.event, [p.text for p in event.actor], [p.text for p in event.recipient], reading)
         if actor_head is not None and actor_head.lemma_.lower() in DISASTERS:
             return None  # "the quake struck Aceh": no one acts (PLOVER codes no natural disaster)
+        if trigger.pos_ == "NOUN" and any(c.dep_ == "poss" for c in trigger.children) and any(
+                p.code for p in event.actor):
+            # an act told as a noun with its owner ("North Korea's deployment of troops to aid Moscow") has its
+            # parties in its own phrase, which the rules read; the role model learned from verbs
+            return event
         actor_head = _user_of(actor_head)
         actor = self._parties_of(actor_head, event.actor, trigger, context)
         recipient = self._parties_of(recipient_head, event.recipient, trigger, context)
@@ -712,15 +744,28 @@ class Coder:
         return chosen
 
 
+def _weapon_of(head: Token | None) -> Token | None:
+    """The weapon a phrase names: its head word, or the word it modifies ("North Korean" in "North Korean
+    missiles": the country a weapon comes from, which the role models may pick as the phrase's head)."""
+    if head is None:
+        return None
+    if head.lemma_.lower() in WEAPONS:
+        return head
+    if head.dep_ in {"amod", "compound", "poss", "nmod"} and head.head.lemma_.lower() in WEAPONS:
+        return head.head
+    return None
+
+
 def _is_weapon(head: Token | None) -> bool:
-    return head is not None and head.lemma_.lower() in WEAPONS
+    return _weapon_of(head) is not None
 
 
 def _user_of(head: Token | None) -> Token | None:
     """"North Korean missiles deployed by Russian forces struck …": who uses the weapon acts, not whose it is."""
-    if not _is_weapon(head):
+    weapon = _weapon_of(head)
+    if weapon is None:
         return head
-    for clause in (c for c in head.children if c.dep_ == "acl"):
+    for clause in (c for c in weapon.children if c.dep_ == "acl"):
         agent = next((c for c in clause.children if c.dep_ == "agent"), None)
         user = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
         if user is not None:

