@@ -45,12 +45,13 @@ def test_training_a_slice_writes_small_deterministic_weights_that_the_coder_uses
     model = EventModel.load(first)
     assert model.about.startswith("80 gold sentences")
     assert model.encoder is not None and model.encoder.classes == model.types.classes
+    assert model.encoder.reads_events and model.gate_blend > 0  # trained with negatives: its event head decides too
     sliced = Coder(nlp=coder.nlp, model=model)
     assert sliced.model is model
     text = "North Korea has sent 3,000 troops to Russia, South Korea's spy agency said."
     model.gate_threshold = 1.01  # no sentence is that sure: the gate of the weights written decides
     assert sliced.code(text).events == []
-    model.gate_threshold = 0.0
+    model.gate_threshold = model.reading_threshold = 0.0
     read = []
     model.encoder.read = lambda sent, read_it=model.encoder.read: read.append(sent.text) or read_it(sent)
     events = sliced.code(text).events
@@ -67,6 +68,31 @@ def test_the_encoder_reads_a_type_and_each_words_role(coder):
     assert reading.roles.shape == (len(sent), 3)
     roles = {token.text: ("none", "actor", "recipient")[int(row.argmax())] for token, row in zip(sent, reading.roles)}
     assert roles["Russia"] == "actor" and roles["Korea"] == "recipient" and roles["missiles"] == "none"
+
+
+def test_the_gate_asks_the_encoder_only_of_sentences_the_linear_gate_finds_likely(coder):
+    model = coder.model
+    political = next(coder.nlp("Russia has supplied air defence missiles to North Korea.").sents)
+    sport = next(coder.nlp("The Lakers beat the Celtics 102-98 on Sunday night.").sents)
+    assert model.read(political).event > 0.9 and model.read(sport).event < 0.5
+    view = coder.proposals(political.doc)[0].view
+    holds, reading = model.gate_reading(view)
+    assert holds and reading is not None and reading.event > 0.9
+    view = coder.proposals(sport.doc)[0].view
+    assert model.event_probability(view) < model.reading_threshold
+    assert model.gate_reading(view) == (False, None)  # not read at all: the encoder costs a parse's time
+
+
+def test_no_party_acts_on_itself_through_a_word_of_its_own_name(coder):
+    # the actor's own modifiers and first names are no recipient ("Nigerian" of "The Nigerian government")
+    for text, actor_words in [
+            ("The Nigerian government has agreed to let foreign aid workers into the north-east.", "government"),
+            ("President Donald Trump agreed to lift sanctions against the North.", "Trump"),
+            ("The Ministry of Foreign Affairs of Peru rejected the election results.", "Ministry")]:
+        event = _main(coder, text)
+        actor = " ".join(p.text for p in event.actor)
+        assert actor_words in actor, (text, actor)
+        assert all(p.text not in actor and actor not in p.text for p in event.recipient), (text, event.recipient)
 
 
 def test_the_shipped_model_is_loaded_by_default_and_trained_on_all_dev_gold(coder):

