@@ -3,6 +3,7 @@
 import json
 from datetime import datetime, timedelta, timezone
 
+import httpx
 from conftest import DONGA_SEED, EXAMPLES, KOREAPRO_SEED
 from test_cli import redline
 
@@ -10,6 +11,7 @@ from redline.pipeline import run_ingest
 from redline.records import Article
 from redline.stories import StoryTracker, features_of
 from redline.stories.facts import unique_facts
+from redline.web import create_app, running
 
 QUAKE_A = [
     "A magnitude 6.4 earthquake struck near Pohang on Monday, injuring 23 people and damaging school buildings, "
@@ -55,12 +57,61 @@ def test_the_same_words_a_year_later_are_another_story():
 def test_a_late_arriving_report_from_the_middle_of_a_story_joins_it():
     """A backfill brings reports out of order: one dated inside a story's span belongs to it, however far it is
     from the story's last report."""
-    tracker = StoryTracker(use_embeddings=False, live_window=timedelta(days=7))
+    tracker = StoryTracker(use_embeddings=False, live_window=timedelta(days=7), story_span=timedelta(days=4))
     story = tracker.add("a", features_of(QUAKE_A[0], published=_day(0))).story_id
-    assert tracker.add("b", features_of(QUAKE_A[1], published=_day(6))).story_id == story
-    assert tracker.add("c", features_of(QUAKE_A[2], published=_day(12))).story_id == story
+    assert tracker.add("b", features_of(QUAKE_A[1], published=_day(4))).story_id == story
     assert tracker.add("d", features_of(QUAKE_A[1], published=_day(1))).story_id == story
     assert tracker.add("e", features_of(QUAKE_A[0], published=_day(-10))).story_id != story
+
+
+def test_a_long_crisis_is_a_thread_of_stories_one_development_each():
+    """Reports of one subject over weeks: each development is a story of at most STORY_SPAN, and they are
+    linked as one thread while the subject is reported at least once a live window; after a month's silence
+    the subject starts a thread of its own."""
+    tracker = StoryTracker(use_embeddings=False, live_window=timedelta(days=7), story_span=timedelta(days=4))
+    days = [0, 1, 2, 6, 7, 12, 1, 45]
+    placed = [tracker.add(f"r{n}", features_of(QUAKE_A[n % 3], published=_day(day))) for n, day in enumerate(days)]
+    first, second, third = placed[0].story_id, placed[3].story_id, placed[5].story_id
+    assert placed[1].story_id == placed[2].story_id == placed[6].story_id == first  # day 1 came late: joins
+    assert placed[4].story_id == second and len({first, second, third}) == 3
+    assert (placed[3].new_story, placed[3].thread) == (True, first)
+    assert [tracker.stories[s].thread for s in (first, second, third)] == [first, first, first]
+    alone = tracker.stories[placed[7].story_id]
+    assert placed[7].new_story and alone.thread is None and alone.id not in {first, second, third}
+    spans = [tracker.stories[s].last_seen - tracker.stories[s].first_seen for s in (first, second, third)]
+    assert all(span <= timedelta(days=4) for span in spans)
+
+
+def test_threads_are_stored_shown_and_continued_by_a_later_run(store, settings, tmp_path):
+    later = ("Schools in Pohang stayed shut after the magnitude 6.4 earthquake that injured 23 people, the Korea "
+             "Meteorological Administration said, as engineers checked the damaged buildings.")
+    texts = {0: QUAKE_A[0], 1: QUAKE_A[1], 6: QUAKE_A[2], 11: later}  # no two of them copies of each other
+
+    def batch(name, days):
+        path = tmp_path / name
+        path.write_text("".join(json.dumps({"id": f"{name}-{day}", "title": f"Pohang quake report, day {day}",
+                                            "text": texts[day], "published": _day(day).isoformat(),
+                                            "outlet": f"Outlet {day}"}) + "\n" for day in days))
+        return str(path)
+
+    run_ingest([batch("first.jsonl", [0, 1, 6])], store, settings=settings)
+    stories = sorted(store.stories(limit=None), key=lambda s: s["first_seen"])
+    assert [s["size"] for s in stories] == [2, 1]
+    root = stories[0]["id"]
+    assert [s["thread_id"] for s in stories] == [root, root]
+    run_ingest([batch("later.jsonl", [11])], store, settings=settings)  # a new run: the thread is read back
+    thread = store.thread(root)
+    assert [s["size"] for s in thread] == [2, 1, 1] and thread[0]["id"] == root
+    assert store.story_threads() == {s["id"]: root for s in thread}
+    listed = json.loads(redline("stories", "--json", "--db", settings.db_url).stdout.splitlines()[0])
+    assert listed["thread"] == root
+    shown = redline("story", thread[1]["id"], "--db", settings.db_url).stdout
+    assert "Thread: 3 stories" in shown and "Pohang quake report, day 0" in shown
+    with running(create_app(settings, [])) as base:  # the story page and the API, on a real local server
+        page = httpx.get(f"{base}/stories/{thread[1]['id']}", timeout=60).text
+        api = httpx.get(f"{base}/api/stories/{thread[1]['id']}", timeout=60).json()
+    assert 'id="thread"' in page and f'href="/stories/{root}"' in page
+    assert api["thread_id"] == root and api["thread"] == [s["id"] for s in thread]
 
 
 def test_candidates_are_found_by_words_some_story_has_used():

@@ -180,10 +180,13 @@ def _arrive_with_newest(results: list) -> None:
             result.article.ingested_at = max(dated)
 
 
-def _published(result) -> datetime:
-    """Sort key of a cleaned item: its publication date (undated and failed items last)."""
+def _published(result) -> tuple[datetime, str]:
+    """Sort key of a cleaned item: its publication date (undated and failed items last), then its id, as the
+    backfill's story pass orders them: reports of one moment go to the story tracker in one order, whichever
+    path stored them."""
     article = getattr(result, "article", None)
-    return (article.published if article and article.published else None) or datetime.max.replace(tzinfo=timezone.utc)
+    when = (article.published if article and article.published else None) or datetime.max.replace(tzinfo=timezone.utc)
+    return when, article.id if article else ""
 
 
 def _coder():
@@ -250,6 +253,7 @@ def make_grouper(store: Store, settings: Settings, *, placed_only: bool = False)
     grouper = Grouper(use_embeddings=settings.story_embeddings)
     for article, vector in store.recent_articles(settings.story_memory, placed_only=placed_only):
         grouper.restore(article, None if vector is None else np.frombuffer(vector, dtype=np.float32))
+    grouper.restore_threads(store.story_threads())
     return grouper
 
 

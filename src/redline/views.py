@@ -76,6 +76,15 @@ def story_heading(story: dict, members) -> str:
             f"({sum(found.values())} independent)")
 
 
+def thread_view(story_id: str, thread: list[dict]) -> Iterator:
+    """The stories of the thread a story belongs to: the same subject's developments, oldest first."""
+    yield f"[bold]Thread[/bold]: {len(thread)} stories of one subject (this one marked ▶)"
+    for story in thread:
+        day = story["first_seen"].strftime("%Y-%m-%d") if story["first_seen"] else "undated"
+        mark = "▶" if story["id"] == story_id else " "
+        yield escape(f"{mark} {day}  {story['id']}  {story['title'] or '(untitled)'} ({story['size']} reports)")
+
+
 def story_view(members, facts: dict[str, list[str]]) -> Iterator:
     titled = next((a for a in members if a.title and a.published), members[0])
     yield Rule(f"[bold]{escape(titled.title or titled.id)}")

@@ -38,6 +38,7 @@ RETRYABLE_SQLSTATES = frozenset({"40P01", "40001", "23505"})  # deadlock, serial
 WRITE_ATTEMPTS = 5
 # How many outlets' learned-boilerplate sets are kept in memory between batches.
 LEARNED_CACHE_SIZE = 256
+MIGRATION_LOCK = 0x7265646C  # "redl": the PostgreSQL advisory lock migrations hold
 
 
 @dataclass
@@ -72,12 +73,18 @@ class Store:
 
         config = Config()
         config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+        engine = _migrating_engine(self.engine)
         try:
-            with self.engine.begin() as connection:
+            with engine.begin() as connection:
+                if engine.dialect.name == "postgresql":  # processes starting at once migrate one at a time
+                    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
         except Exception as exc:  # noqa: BLE001 - any failure here means the store cannot be used
             raise StoreError(f"cannot open or migrate the database at {self.url}: {exc}") from exc
+        finally:
+            if engine is not self.engine:
+                engine.dispose()
 
     def revision(self) -> str | None:
         from alembic.runtime.migration import MigrationContext
@@ -218,6 +225,33 @@ class Store:
         query = select(articles).where(articles.c.story_id == story_id).order_by(articles.c.published, articles.c.ingested_at)
         with self.engine.connect() as connection:
             return [_article_from(row) for row in connection.execute(query)]
+
+    def story_threads(self) -> dict[str, str]:
+        """Story id -> the id of its thread's first story, for every story in a thread."""
+        query = select(stories.c.id, stories.c.thread_id).where(stories.c.thread_id.is_not(None))
+        with self.engine.connect() as connection:
+            return {row.id: row.thread_id for row in connection.execute(query)}
+
+    def thread(self, thread_id: str) -> list[dict]:
+        """The live stories of a thread, oldest first, as `stories()` lists them. A story merged into another is
+        read as that one (the thread's first story among them)."""
+        query = select(stories).where(or_(stories.c.thread_id.is_not(None), stories.c.merged_into.is_not(None)))
+        with self.engine.connect() as connection:
+            rows = [dict(row._mapping) for row in connection.execute(query)]
+        merged = {row["id"]: row["merged_into"] for row in rows if row["merged_into"]}
+
+        def live(story_id: str) -> str:
+            seen = set()
+            while story_id in merged and story_id not in seen:
+                seen.add(story_id)
+                story_id = merged[story_id]
+            return story_id
+
+        root = live(thread_id)
+        members = [row for row in rows if not row["merged_into"] and row["thread_id"] and live(row["thread_id"]) == root]
+        if root not in {row["id"] for row in members}:
+            members += [row for row in [self.story(root)] if row]
+        return sorted(members, key=lambda row: (row["first_seen"] is None, row["first_seen"] or utcnow(), row["id"]))
 
     def story_merges(self) -> list[tuple[str, str]]:
         with self.engine.connect() as connection:
@@ -587,6 +621,27 @@ def _engine(url: str) -> Engine:
     elif engine.dialect.name == "postgresql":
         event.listen(engine, "connect", _postgres_settings)
     return engine
+
+
+def _migrating_engine(engine: Engine) -> Engine:
+    """The engine to migrate with: on SQLite, one whose transactions hold the write lock and cover DDL.
+
+    Python's sqlite3 runs CREATE TABLE outside any transaction and begins a deferred one otherwise, so two
+    processes opening a fresh file at once (ingest and the web app) both found no schema and both created it,
+    and a process killed mid-migration left half a schema. BEGIN IMMEDIATE makes the second wait (busy_timeout)
+    and then find the schema done; the whole migration commits or nothing does.
+    """
+    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        return engine  # a server migrates in its own transactions; an in-memory file is this engine's alone
+    migrating = create_engine(engine.url)
+    event.listen(migrating, "connect", _sqlite_pragmas)
+    event.listen(migrating, "connect", _driver_leaves_transactions_to_us)
+    event.listen(migrating, "begin", lambda connection: connection.exec_driver_sql("BEGIN IMMEDIATE"))
+    return migrating
+
+
+def _driver_leaves_transactions_to_us(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None
 
 
 def _postgres_settings(dbapi_connection, _record) -> None:

@@ -104,6 +104,8 @@ stories = Table(
     Column("last_seen", UTCDateTime),
     Column("size", Integer, nullable=False),
     Column("merged_into", String(64)),  # set when the story turned out to be part of another
+    # the first story of the thread this one belongs to (itself for that one): later developments of one subject
+    Column("thread_id", String(64)),
     Column("updated_at", UTCDateTime, nullable=False),
 )
 

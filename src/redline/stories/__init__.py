@@ -9,6 +9,11 @@ starts a new one. A story is scored against an article by three signals, each in
   embeddings are given.
 A report published more than the time window before a story's first report or after its last does not join it.
 When an article makes two stories look like one, they are merged and the merge is recorded.
+
+A story is one development, not a whole crisis: it spans at most STORY_SPAN of reporting. A report that fits a
+story but would stretch it further starts the next story of the same *thread* (the NIS briefing of October 18,
+the Pentagon's figure of October 28 and the confirmation of combat in November are three stories of one thread),
+and the thread is recorded on the story.
 """
 
 from __future__ import annotations
@@ -53,6 +58,10 @@ NAMED_GATE_SHARE = 0.15
 MERGE_THRESHOLD = 0.6
 # A story that has had no report for this long is closed: a new report starts a new story.
 LIVE_WINDOW = timedelta(days=7)
+# The most a story's reports may span, first to last: a report that fits a story but is published later (or
+# earlier) than this starts the next story of its thread. A news event's own reporting (the briefing, the
+# reactions, the follow-ups) runs a few days; a later report on the same subject is a new development.
+STORY_SPAN = timedelta(days=4)
 # A story whose last report is this many windows older than the newest report can never be joined again: it is
 # dropped from the tracker's memory (checked every FORGET_EVERY articles), so that a collector running for months
 # does not grow without end. Twice the window: reports arrive somewhat out of order.
@@ -77,6 +86,7 @@ class Story:
     first_seen: datetime | None = None
     last_seen: datetime | None = None
     merged_into: str | None = None
+    thread: str | None = None  # the first story of its thread (itself, for that one); None: a story alone
     slot: int = -1  # row in the tracker's index of meaning
     norm_cache: tuple[int, int, float] = (-1, -1, 0.0)  # (size, IDF epoch, TF-IDF norm)
 
@@ -101,16 +111,19 @@ class Assignment:
     score: float
     new_story: bool
     merged: list[tuple[str, str]] = field(default_factory=list)  # (from story, into story)
+    thread: str | None = None  # the thread a new story continues (the id of its first story)
 
 
 class StoryTracker:
     def __init__(self, *, use_embeddings: bool = True, threshold: float | None = None,
                  weights: tuple[float, float, float] = (WEIGHT_TERMS, WEIGHT_NAMED, WEIGHT_MEANING),
-                 live_window: timedelta = LIVE_WINDOW, merge_threshold: float = MERGE_THRESHOLD):
+                 live_window: timedelta = LIVE_WINDOW, merge_threshold: float = MERGE_THRESHOLD,
+                 story_span: timedelta = STORY_SPAN):
         self.use_embeddings = use_embeddings
         self.weights = weights if use_embeddings else _without_meaning(weights)
         self.threshold = JOIN_THRESHOLD if threshold is None else threshold
         self.live_window = live_window
+        self.story_span = story_span
         self.merge_threshold = merge_threshold
         self.stories: dict[str, Story] = {}
         self.story_of: dict[str, str] = {}
@@ -132,16 +145,25 @@ class StoryTracker:
         probe = self._probe(features)
         scored = sorted(((self.score(features, story, probe), story.id) for story in self._candidates(features)),
                         reverse=True)
-        best_score, best_id = scored[0] if scored else (0.0, None)
-        if best_id is not None and best_score >= self.threshold:
+        fitting = [(score, story_id) for score, story_id in scored if score >= self.threshold]
+        joinable = [(score, story_id) for score, story_id in fitting
+                    if self._spans(self.stories[story_id], features.published)]
+        if joinable:
+            best_score, best_id = joinable[0]
             story, new = self.stories[best_id], False
         else:
+            best_score = scored[0][0] if scored else 0.0
             story, new = self._new_story(article_id, features), True
+            if fitting:  # it fits a story it may not stretch: the next development of that story's thread
+                earlier = self.stories[fitting[0][1]]
+                earlier.thread = earlier.thread or earlier.id
+                story.thread = earlier.thread
         self._join(story, article_id, features)
         # The article also fits these stories: it may show that they and its own are one.
-        also = [self.stories[story_id] for score, story_id in scored[1:] if score >= self.threshold]
+        also = [self.stories[story_id] for _, story_id in joinable if story_id != story.id]
         merged = self._merge_with(story, also, features) if also else []
-        return Assignment(article_id, self._resolve(story.id), round(best_score, 4), new, merged)
+        return Assignment(article_id, self._resolve(story.id), round(best_score, 4), new, merged,
+                          story.thread if new else None)
 
     def attach(self, article_id: str, story_id: str) -> str:
         """Count a copy as a report of a story without letting it move the story (copies are not evidence)."""
@@ -246,6 +268,12 @@ class StoryTracker:
             return True
         return story.first_seen - self.live_window <= published <= story.last_seen + self.live_window
 
+    def _spans(self, story: Story, published: datetime | None) -> bool:
+        """Whether the story, with a report published then, still spans no more than STORY_SPAN."""
+        if published is None or story.last_seen is None:
+            return True
+        return max(story.last_seen, published) - min(story.first_seen, published) <= self.story_span
+
     # --- bookkeeping -------------------------------------------------------------------------------------------
 
     def _count(self, features: Features) -> None:
@@ -292,6 +320,8 @@ class StoryTracker:
             other = self.stories[self._resolve(other.id)]
             if other.id == story.id:
                 continue
+            if not all(self._spans(other, when) for when in (story.first_seen, story.last_seen)):
+                continue  # together they would span more than one development
             centroid = Features(terms=story.terms, named=frozenset(story.named),
                                 embedding=_unit(story.embedding_sum), published=features.published)
             if self.score(centroid, other) >= self.merge_threshold:
@@ -318,6 +348,7 @@ class StoryTracker:
                 large.first_seen = min(filter(None, [large.first_seen, when]))
                 large.last_seen = max(filter(None, [large.last_seen, when]))
         small.merged_into = large.id
+        large.thread = large.thread or small.thread  # (a thread whose first story is merged is read through it)
         for article_id in small.articles:
             self.story_of[article_id] = large.id
 

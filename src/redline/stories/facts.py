@@ -70,4 +70,6 @@ def story_json(story: dict, members: list[Article], embed=None) -> dict:
         "articles": [a.id for a in members],
         "outlets": [{"name": name, "independent": independent} for name, independent in outlets(members).items()],
         "adds": unique_facts(members, embed=embed),
+        # the thread this story is one development of (the id of its first story), or null
+        "thread": story.get("thread_id"),
     }

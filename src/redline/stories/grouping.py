@@ -44,6 +44,8 @@ class Grouper:
                 assignment = self.tracker.add(article.id, self._features(article, vector))
                 article.story_id = assignment.story_id
                 self.touched.update(m for pair in assignment.merged for m in pair)
+                if assignment.thread:
+                    self.touched.add(assignment.thread)  # its first story now starts a thread
             self.touched.add(article.story_id)
         return articles
 
@@ -51,7 +53,7 @@ class Grouper:
         """The stories changed and the merges made since the last call: what the store must save."""
         stories = self.tracker.stories
         found = [{"id": s.id, "title": s.title or None, "first_seen": s.first_seen, "last_seen": s.last_seen,
-                  "size": s.size, "merged_into": s.merged_into}
+                  "size": s.size, "merged_into": s.merged_into, "thread_id": s.thread}
                  for s in (stories[i] for i in sorted(self.touched) if i in stories)]
         merges = self.tracker.merges[self.saved_merges:]
         self.saved_merges = len(self.tracker.merges)
@@ -63,6 +65,12 @@ class Grouper:
         self.dedup.add(article.id, article.text)
         if article.story_id:
             self.tracker.restore(article.id, article.story_id, self._features(article, vector))
+
+    def restore_threads(self, threads: dict[str, str]) -> None:
+        """The stored threads of the stories replayed (story id -> the id of its thread's first story)."""
+        for story_id, thread in threads.items():
+            if story_id in self.tracker.stories:
+                self.tracker.stories[story_id].thread = thread
 
     def _features(self, article: Article, vector):
         return features_of(article.text, title=article.title or "", published=article.published, embedding=vector)
