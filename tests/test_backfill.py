@@ -205,14 +205,17 @@ def test_a_killed_backfill_restarted_reads_no_finished_shard_again(archive, repl
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
     running = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
                                start_new_session=True)
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and running.poll() is None:
-        if db.exists() and len(Store(f"sqlite:///{db}").done_shards()) >= 1:
-            break
-        time.sleep(0.5)
-    assert running.poll() is None, "the backfill ended before it could be killed"
-    os.killpg(running.pid, signal.SIGKILL)  # the driver and the Ray it started, at once
-    running.wait()
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and running.poll() is None:
+            if db.exists() and len(Store(f"sqlite:///{db}").done_shards()) >= 1:
+                break
+            time.sleep(0.5)
+        assert running.poll() is None, "the backfill ended before it could be killed"
+    finally:
+        if running.poll() is None:
+            os.killpg(running.pid, signal.SIGKILL)  # the driver and the Ray it started, at once
+        running.wait()
     done_before = len(Store(f"sqlite:///{db}").done_shards())
     assert 1 <= done_before < 5
     again = subprocess.run(command, capture_output=True, text=True, timeout=600, env=env)
