@@ -485,6 +485,18 @@ def test_a_threat_keeps_its_condition_and_is_aimed_at_the_one_it_waits_on(rules)
     assert (_codes(event.actor), _codes(event.recipient)) == ({"PRK"}, {"USA"})
 
 
+@pytest.mark.parametrize("text, modality", [
+    ("North Korea is preparing to launch a spy satellite.", "planned"),
+    ("North Korea plans to launch another spy satellite next month.", "planned"),
+    ("North Korea will launch a spy satellite next month.", "planned"),
+    ("North Korea threatened to launch a spy satellite.", "asserted"),  # the threat itself was made
+])
+def test_force_only_prepared_is_a_planned_threat_not_one_carried_out(both, text, modality):
+    # PLOVER types an intended use of force THREATEN; the board must still tell the plan from a threat made
+    event = next(e for e in both.code(text).events if e.event == "THREATEN")
+    assert (event.modality, event.action, _codes(event.actor)) == (modality, "MOBILIZE", {"PRK"})
+
+
 def test_a_sentence_without_a_political_event_codes_nothing(both):
     assert both.code("The weather was mild and the markets were quiet.").events == []
 
@@ -678,6 +690,21 @@ def test_who_claims_and_who_denies(coder):
     assert reported.modality == "reported" and reported.claimed_by.code == "KOR"
     told = coder.code("North Korea sent troops to Russia.").events[0]
     assert told.modality == "asserted" and told.claimed_by is None
+    # a heading: the trained layer took the one who tells for the one who fights
+    heading = next(e for e in coder.code("North Korean troops fighting in Ukraine, some killed, says Seoul").events
+                   if e.event == "ASSAULT")
+    assert (_codes(heading.actor), heading.modality, heading.claimed_by.code) == ({"PRK"}, "reported", "KOR")
+
+
+@pytest.mark.parametrize("text, act, doer, denier", [
+    # the trained layer read the denier as the doer here, and kept only the rebuttal in the next two
+    ("Russia denied that North Korea had sent troops to fight in Ukraine.", "AID", "PRK", "RUS"),
+    ("The Kremlin dismissed reports that North Korean troops had been deployed to Russia.", "AID", "PRK", "RUS"),
+    ("Pyongyang called reports that it sent soldiers to Russia groundless rumours.", "AID", "PRK", "PRK"),
+])
+def test_a_denied_act_keeps_its_doer_its_type_and_who_denies_it(coder, text, act, doer, denier):
+    denied = [e for e in coder.code(text).events if e.modality == "denied"]
+    assert [(e.event, _codes(e.actor), e.claimed_by.code) for e in denied] == [(act, {doer}, denier)]
 
 
 def test_seed_koreapro_reported_speech_told_after_its_clause_has_its_speaker(koreapro):

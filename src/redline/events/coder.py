@@ -381,8 +381,14 @@ class Coder:
         # redline's own types (STATEMENT), which the gold does not code, stand outside the models
         own_types = [e for e in events if e.event not in model.types.classes]
         holds_event, reading = model.gate_reading(view, _names_its_parties(sent, events))
+        # The gold codes acts claimed to have happened: the models never learned a claim someone denies, and read
+        # "Russia denied that North Korea had sent troops" as Russia sending them, or as no event at all. A denied
+        # act stays as the rules read it inside its frame, whatever the models say: it is what holds a level back
+        # on the board.
+        denied = {e.evidence.trigger_start: replace(e, actor=list(e.actor), recipient=list(e.recipient))
+                  for e in events if e.modality == "denied" and e.event in model.types.classes}
         if not holds_event:
-            return own_types
+            return own_types + list(denied.values())
         # The encoder reads the sentence's words, and the gold rarely codes an act that is only feared, denied or
         # said not to have happened: it takes the frame for the act ("fear that Russia could transfer" as
         # THREATEN, "did not send" as REJECT). Where the rules read every act of the sentence so, the type is the
@@ -412,7 +418,8 @@ class Coder:
         # rules read a single act in the sentence.
         single_act = len({e.evidence.trigger_start for e in events}) <= 1
         main = self._with_roles(context, view, main, reading if single_act else None) if main is not None else None
-        return [e for e in [main, *others] if e is not None]
+        kept = [denied.pop(e.evidence.trigger_start, e) for e in [main, *others] if e is not None]
+        return kept + list(denied.values())
 
     def _view(self, context: "_SentenceContext", matches: dict[int, VerbMatch],
               events: list[Event]) -> tuple[SentenceView, dict[int, tuple[str, str]]]:
@@ -480,6 +487,10 @@ class Coder:
         if not any(p.code for p in recipient) and any(p.code for p in event.recipient):
             recipient = event.recipient
         if not any(p.code for p in actor) and any(p.code for p in event.actor):
+            actor = event.actor
+        if _tells_it(event.claimed_by, actor) and any(p.code for p in event.actor):
+            # "North Korean troops fighting in Ukraine, some killed, says Seoul": whoever tells of an act another
+            # did (the rules found that they differ) is not its doer
             actor = event.actor
         own = {(p.code, p.sector, p.text) for p in actor}
         actor, recipient = _domestic(actor, [p for p in recipient if (p.code, p.sector, p.text) not in own],
@@ -771,6 +782,14 @@ def _user_of(head: Token | None) -> Token | None:
         if user is not None:
             return user
     return head
+
+
+def _tells_it(claimant: Party | None, actor: list[Party]) -> bool:
+    """Is this actor the one who tells of the act?"""
+    if claimant is None:
+        return False
+    told_by = normalise_phrase(claimant.text)
+    return any(normalise_phrase(p.text) == told_by or (p.code and p.code == claimant.code) for p in actor)
 
 
 def _names_its_parties(sent: Span, events: list[Event]) -> bool:

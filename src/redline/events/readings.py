@@ -27,8 +27,9 @@ THREAT_CODES = {"ASSAULT": "138", "MOBILIZE": "138", "COERCE": "1384", "SANCTION
 def plover_reading(kind: tuple, cameo: str, modality: Modality, lex: Lexicon) -> tuple[tuple, str]:
     """PLOVER codes intentions and threats as events of their own (manual, AGREE, CONCEDE and THREATEN):
     a cooperative act that is planned, considered, conditional or in the future is AGREE; a retreat yet to
-    come is CONCEDE; a conflictual act threatened, or announced for the future, is THREATEN. The act itself
-    stays in `action`. A feared or hypothetical act is left as it is: no one committed to it."""
+    come is CONCEDE; a conflictual act threatened, or announced for the future, is THREATEN (asserted where the
+    threat was made, planned where the act is only prepared or announced). The act itself stays in `action`. A
+    feared or hypothetical act is left as it is: no one committed to it."""
     event = kind[0]
     refused = modality.modality == "refused" or (
         modality.modality == "negated" and modality.future and event in COOPERATIVE)
@@ -47,8 +48,13 @@ def plover_reading(kind: tuple, cameo: str, modality: Modality, lex: Lexicon) ->
     intended = intended or (modality.modality == "conditional" and modality.committed)
     if modality.modality == "threatened" or (intended and event in THREAT_CODES):
         new = THREAT_CODES.get(event, "130")
-        modality.modality = "conditional" if modality.condition else (
-            "reported" if modality.hearsay else "asserted")
+        if modality.modality == "threatened":  # the threat was made: it is the act the text tells
+            modality.modality = "conditional" if modality.condition else (
+                "reported" if modality.hearsay else "asserted")
+        elif modality.modality == "asserted":  # "will launch": announced, not done
+            modality.modality = "planned"
+        # a force only planned, considered or promised ("is preparing to launch a spy satellite") keeps that
+        # modality: PLOVER types it THREATEN, and the board must not read it as a threat carried out
     elif intended and event in INTENT_CODES:
         new = INTENT_CODES[event].get(kind[2][0] if kind[2] else "", INTENT_CODES[event][""])
     elif intended and event == "RETREAT":
