@@ -160,6 +160,7 @@ def test_modality_of_one_sentence(coder, text, modality, extra):
     ("Russian forces failed to capture the town after weeks of assaults.", "capture", "failed"),
     ("North Korean troops fighting in Ukraine, some killed, says Seoul.", "fighting", "reported"),
     ("North Korean troops have highly likely been deployed to the front.", "deployed", "assessed"),
+    ("North Korean troops have been deployed to Russia highly likely, Seoul said.", "deployed", "assessed"),
     ("Iran is believed to have supplied the drones used in the attack.", "supplied", "assessed"),
     ("Pyongyang promised to send over 10,000 soldiers to support Moscow.", "send", "promised"),
     ("Beijing vowed to punish any Taiwanese independence forces.", "punish", "threatened"),
