@@ -237,9 +237,9 @@ def story_cli(story_id: Annotated[str, typer.Argument(help="A story id from `red
     if not members:
         _fail(RedlineError(f"no story {story_id!r}: see `redline stories` for the ids"))
     _print(views.story_view(members, unique_facts(members, embed=_sentence_embedder())))
-    story = store.story(story_id)
-    if story and story.get("thread_id"):
-        _print(views.thread_view(story_id, store.thread(story["thread_id"])))
+    thread = store.thread((store.story(story_id) or {}).get("thread_id"))
+    if thread:
+        _print(views.thread_view(story_id, thread))
 
 
 def _sentence_embedder():  # noqa: D103 - the embedder's `embed`, or None when embeddings are off

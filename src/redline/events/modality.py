@@ -160,9 +160,9 @@ def _own_cues(token: Token, frames: dict[str, str]) -> tuple[str | None, bool]:
             modality = POSSIBILITY[word]
         if child.dep_ == "advmod" and word in ASSESSING_ADVERBS and modality is None:
             modality = "assessed"  # "probably fired", "highly likely been deployed"
-        if child.dep_ == "advcl" and word in ASSESSING_ADVERBS and not any(
-                c.dep_ in {"nsubj", "nsubjpass", "xcomp", "ccomp", "mark"} for c in child.children) and modality is None:
-            modality = "assessed"  # "deployed to Russia, highly likely": a hedge told after the act
+        bare = not any(c.dep_ in {"nsubj", "nsubjpass", "xcomp", "ccomp", "mark"} for c in child.children)
+        if child.dep_ == "advcl" and word in ASSESSING_ADVERBS and bare and modality is None:
+            modality = "assessed"  # "deployed to Russia, highly likely": a hedge told after the act, no clause
     return modality, future
 
 

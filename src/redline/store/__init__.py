@@ -232,9 +232,12 @@ class Store:
         with self.engine.connect() as connection:
             return {row.id: row.thread_id for row in connection.execute(query)}
 
-    def thread(self, thread_id: str) -> list[dict]:
-        """The live stories of a thread, oldest first, as `stories()` lists them. A story merged into another is
-        read as that one (the thread's first story among them)."""
+    def thread(self, thread_id: str | None) -> list[dict]:
+        """The live stories of a thread, oldest first, as `stories()` lists them; none for a story in no thread
+        (`thread_id` None). A story merged into another is read as that one (the thread's first story among
+        them)."""
+        if not thread_id:
+            return []
         query = select(stories).where(or_(stories.c.thread_id.is_not(None), stories.c.merged_into.is_not(None)))
         with self.engine.connect() as connection:
             rows = [dict(row._mapping) for row in connection.execute(query)]
@@ -248,7 +251,8 @@ class Store:
             return story_id
 
         root = live(thread_id)
-        members = [row for row in rows if not row["merged_into"] and row["thread_id"] and live(row["thread_id"]) == root]
+        members = [row for row in rows
+                   if not row["merged_into"] and row["thread_id"] and live(row["thread_id"]) == root]
         if root not in {row["id"] for row in members}:
             members += [row for row in [self.story(root)] if row]
         return sorted(members, key=lambda row: (row["first_seen"] is None, row["first_seen"] or utcnow(), row["id"]))

@@ -183,7 +183,7 @@ def create_app(settings: Settings, watchlists: list[Path] = (), token: str | Non
             raise HTTPException(404, f"no story {story_id!r}")
         members = dash.store.story_articles(story_id)
         return page(request, "story.html", story=story, members=members, told=dash.story_told(story, members),
-                    thread=dash.store.thread(story["thread_id"]) if story.get("thread_id") else [])
+                    thread=dash.store.thread(story.get("thread_id")))
 
     @app.get("/events", response_class=HTMLResponse, include_in_schema=False)
     def events_page(request: Request, event: Optional[str] = None, actor: Optional[str] = None,
@@ -246,8 +246,8 @@ def create_app(settings: Settings, watchlists: list[Path] = (), token: str | Non
         if story is None:
             raise HTTPException(404, f"no story {story_id!r}")
         members = dash.store.story_articles(story_id)
-        thread = dash.store.thread(story["thread_id"]) if story.get("thread_id") else []
-        return {**story, "articles": [a.to_json() for a in members], "thread": [s["id"] for s in thread]}
+        thread = [s["id"] for s in dash.store.thread(story.get("thread_id"))]
+        return {**story, "articles": [a.to_json() for a in members], "thread": thread}
 
     @app.get("/api/events", tags=["events"])
     def api_events(event: Optional[str] = None, actor: Optional[str] = None, recipient: Optional[str] = None,
