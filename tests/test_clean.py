@@ -1,12 +1,17 @@
 """The cleaners on pages made to show each defect, and the rules they share."""
 
+import re
+import unicodedata
+
 import pytest
 from conftest import FIXTURES
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from redline.clean import clean, clean_item, lines, meta
 from redline.clean.text import split_paragraphs
 from redline.errors import NoArticleError
-from redline.records import RawItem, article_id
+from redline.records import RawItem, article_id, normalise_text
 
 
 def _text(content: str, **hints) -> RawItem:
@@ -144,6 +149,21 @@ def test_learned_boilerplate_is_dropped_for_its_outlet_only():
 def test_ids_ignore_spacing_case_and_punctuation():
     assert article_id("North Korea sent troops.") == article_id("north  korea, sent troops")
     assert article_id("North Korea sent troops.") != article_id("North Korea sent no troops.")
+    assert article_id("\u201cWe won\u2019t\u201d \u2014 Seoul") == article_id("\"We won't\" - Seoul")
+    assert article_id("Caf\u00e9 \u00e0 S\u00e9oul") != article_id("Cafe a Seoul")  # letters are not punctuation
+
+
+# ASCII, the marks of English typography, and letters NFKC or case folding change (ß, İ, ﬁ, Ⅳ)
+SAMPLE_CHARACTERS = list("aZ9_ ,.-'\n\u2019\u201c\u2014\u00e9\u00df\u0130\ufb01\u2163\u00a0\u00b7\u4e2d")
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(st.text(st.sampled_from(SAMPLE_CHARACTERS) | st.characters(), max_size=60))
+def test_normalised_text_is_the_unicode_word_rule_on_any_text(text):
+    """The fast paths for ASCII and typographic marks give what the one Unicode rule gives: words joined by one
+    space, after NFKC and case folding (ids stored earlier must stay the same)."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    assert normalise_text(text) == re.sub(r"[\W_]+", " ", folded).strip()
 
 
 def test_text_dump_of_a_whole_page_keeps_the_article_block():

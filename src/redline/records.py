@@ -164,7 +164,17 @@ MAX_URL_CHARS = 4096
 
 def normalise_text(text: str) -> str:
     """Text as compared for identity: Unicode-normalised, case-folded, punctuation and spacing removed."""
-    return _NON_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+    text = unicodedata.normalize("NFKC", text).casefold()
+    for mark in _TYPOGRAPHIC_MARKS:  # English news is ASCII but for its quotes and dashes
+        if mark in text:
+            text = text.replace(mark, " ")
+    if text.isascii():  # then a translation table does in C what the Unicode regex does five times slower
+        return " ".join(text.translate(_ASCII_NON_WORD_TO_SPACE).split())
+    return _NON_WORD.sub(" ", text).strip()
+
+
+_TYPOGRAPHIC_MARKS = "\u2018\u2019\u201c\u201d\u2013\u2014\u2022\u00b7\u00ab\u00bb"
+_ASCII_NON_WORD_TO_SPACE = str.maketrans({chr(i): " " for i in range(128) if not chr(i).isalnum()})
 
 
 def article_id(text: str) -> str:

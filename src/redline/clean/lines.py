@@ -263,6 +263,8 @@ def stamp(text: str) -> tuple[str, str] | None:
 
 
 def emails(text: str) -> list[str]:
+    if "@" not in text:  # the common case: the pattern would be tried at every word of the line
+        return []
     return [m.group(0) for m in _EMAIL.finditer(text)]
 
 
@@ -270,7 +272,7 @@ def is_byline(text: str) -> bool:
     """A short line naming the writers: e-mail addresses with names, or 'By Jane Doe'."""
     text = text.strip()
     n = words(text)
-    if _EMAIL.search(text) and n <= 40 and not is_body_sentence_with_email(text):
+    if "@" in text and n <= 40 and _EMAIL.search(text) and not is_body_sentence_with_email(text):
         return True
     return bool(_BY.match(text)) and n <= 15 and not _sentence_end(text.rstrip(")"))
 

@@ -59,6 +59,12 @@ def squash(text: str | None) -> str:
     return re.sub(r"[\W_]+", "", (text or "").casefold())
 
 
+@lru_cache(maxsize=1)
+def _squashed_outlets() -> tuple[tuple[Outlet, frozenset[str], str], ...]:
+    """Each known outlet with its names and brands, and its publisher, squashed once: asked for each holder."""
+    return tuple((o, frozenset(squash(n) for n in (o.name, *o.brands)), squash(o.publisher)) for o in known_outlets())
+
+
 def outlet_by_domain(host: str | None) -> Outlet | None:
     if not host:
         return None
@@ -75,13 +81,12 @@ def outlet_by_holder(holder: str, text: str) -> Outlet | None:
     if not key:
         return None
     owned = []
-    for outlet in known_outlets():
-        names = [outlet.name, *outlet.brands]
-        if any(squash(n) == key for n in names):
+    for outlet, names, publisher in _squashed_outlets():
+        if key in names:
             return outlet
-        if outlet.publisher and squash(outlet.publisher) == key:
+        if publisher == key:
             owned.append(outlet)
-    squashed_text = squash(text)
+    squashed_text = squash(text) if owned else ""
     mentioned = [o for o in owned if any(squash(b) in squashed_text for b in o.brands)]
     if len(mentioned) == 1:
         return mentioned[0]

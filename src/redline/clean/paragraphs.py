@@ -280,13 +280,15 @@ def _drop_title(paragraphs: list[str], draft: Draft) -> list[str]:
         return paragraphs
     key = normalise_text(draft.title)
     kept = []
-    for index, text in enumerate(paragraphs):
+    body_above = False
+    for text in paragraphs:
         # The title repeated as the page's first lines (a headline over the article) is not article text; so is
         # a variant of it ("Opinion | Is Football Violence a Crime?" over "Is Football Violence a Crime?").
-        if _same_title(normalise_text(text), key) and all(not lines.is_body(p) for p in paragraphs[:index]):
+        if not body_above and _same_title(normalise_text(text), key):
             draft.dropped.append(("title", text))
         else:
             kept.append(text)
+        body_above = body_above or lines.is_body(text)
     return kept
 
 
