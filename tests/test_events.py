@@ -238,6 +238,23 @@ def test_coordinated_names_are_several_parties_and_pronouns_take_their_anteceden
     assert event.actor[0].code == "SYR" and event.action == "RETREAT" and event.modality == "planned"
 
 
+@pytest.mark.parametrize("text, actor, recipient", [
+    ("Russia and North Korea signed a mutual defence treaty on Wednesday.", "RUS", "PRK"),
+    ("Trump and Putin agreed to share information on North Korea.", "USA", "RUS"),
+])
+def test_parties_named_together_with_no_one_acted_on_act_on_each_other(coder, text, actor, recipient):
+    main = coder.code(text).events[0]
+    assert ([p.code for p in main.actor], [p.code for p in main.recipient], main.reciprocal) == (
+        [actor], [recipient], True)
+
+
+def test_parties_named_together_acting_on_another_are_not_reciprocal(coder):
+    event = coder.code("Russian and North Korean forces attacked Ukrainian positions near Kursk.").events[0]
+    assert {p.code for p in event.actor} == {"RUS", "PRK"} and not event.reciprocal
+    event = coder.code("China and Russia rejected the resolution at the UN Security Council.").events[0]
+    assert {p.code for p in event.actor} == {"CHN", "RUS"} and not event.reciprocal
+
+
 def test_requests_and_refusals_are_plover_events_with_the_act_kept(rules):
     event = rules.code("The PRC demanded that the US cancel plans to sell weapons to Taiwan.").events[0]
     assert (event.event, event.actor[0].code, event.recipient[0].code) == ("REQUEST", "CHN", "USA")

@@ -17,10 +17,10 @@ from redline.store import Outcome, Store
 @pytest.mark.skipif(TEST_DB != "sqlite", reason="SQLite's file and journal mode; PostgreSQL: tests/test_postgres.py")
 def test_store_is_a_migrated_sqlite_file_in_wal_mode(store, settings):
     path = settings.db_url.removeprefix("sqlite:///")
-    assert store.revision() == "0010"
+    assert store.revision() == "0011"
     with sqlite3.connect(path) as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert connection.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0010"
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0011"
     Store(settings.db_url).close()  # opening again is a no-op upgrade
 
 
@@ -34,7 +34,7 @@ def test_processes_opening_a_fresh_store_at_once_migrate_it_once(settings):
 
     with ProcessPoolExecutor(max_workers=6) as pool:
         revisions = list(pool.map(_open_store, [settings.db_url] * 6))
-    assert revisions == ["0010"] * 6
+    assert revisions == ["0011"] * 6
 
 
 def test_articles_round_trip_with_time_zones_and_authors(store):
@@ -95,6 +95,6 @@ def test_upgrading_an_old_database_keeps_its_articles(tmp_path):
             "INSERT INTO articles (id, text, paragraphs, authors, ingested_at) "
             "VALUES ('old', 'Old text.', '[\"Old text.\"]', '[]', '2024-01-01 00:00:00')")
     store = Store(url)
-    assert store.revision() == "0010"
+    assert store.revision() == "0011"
     assert store.article("old").text == "Old text." and store.article("old").story_id is None
     assert store.counts()["events"] == 0 and [a.id for a in store.uncoded_articles()] == ["old"]

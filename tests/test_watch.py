@@ -619,3 +619,41 @@ def test_a_quantity_watch_is_reached_without_a_figure_and_a_ceiling_is_no_count(
                    [ceiling])
     troops = watcher.observe([up_to], as_of=T0 + timedelta(hours=1)).indicators[0]
     assert troops.level == "watch" and troops.value is None  # "up to 5,000" is no count of 5,000
+
+
+PACT = """
+id: pact
+problem: Do North Korea and Russia bind themselves?
+scenarios: [{id: alliance, title: An alliance}]
+indicators:
+  - id: by-code
+    question: A pact of North Korea with Russia?
+    match: {events: [COOPERATE], actors: [PRK], recipients: [RUS]}
+    thresholds: {crossed: {modalities: [asserted]}}
+  - id: by-sector
+    question: A pact of North Korea's government with Russia?
+    match: {events: [COOPERATE], actors: ["PRK:GOV"], recipients: [RUS]}
+    thresholds: {crossed: {modalities: [asserted]}}
+stages:
+  - {level: 0, name: calm}
+"""
+
+
+def test_the_parties_of_a_reciprocal_event_stand_on_both_sides(store, tmp_path):
+    """"Russia and North Korea signed a treaty" is coded Russia → North Korea, PLOVER's way: an indicator or a
+    filter on North Korea acting towards Russia finds it; the same event told one way does not."""
+    path = tmp_path / "pact.yaml"
+    path.write_text(PACT)
+    watcher = Watcher(load_watchlist(path), store)
+    one_way = "Russia sent a treaty draft to North Korea."
+    first = report(store, "Wire", one_way, T0, [event("COOPERATE", "RUS", "PRK", "asserted", one_way)])
+    assert [i.level for i in watcher.observe([first], as_of=T0).indicators] == ["none", "none"]
+    pact = "Russia and North Korea signed a mutual defence treaty."
+    signed = event("COOPERATE", "RUS", "PRK", "asserted", pact)
+    signed["recipient"][0]["sector"] = "GOV"
+    second = report(store, "Wire", pact, T0 + timedelta(hours=1), [{**signed, "reciprocal": True}])
+    board = watcher.observe([second], as_of=T0 + timedelta(hours=1))
+    assert [i.level for i in board.indicators] == ["crossed", "crossed"]
+    assert [e["evidence"]["sentence"] for e in store.events(actor="PRK")] == [pact]
+    stored = store.events(recipient="RUS")[0]
+    assert stored["reciprocal"] and [p["code"] for p in stored["actor"]] == ["RUS"]  # kept as coded

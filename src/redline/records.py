@@ -276,6 +276,8 @@ class Event:
     action: str | None = None  # the act itself when PLOVER codes the intention: AID for "plans to send troops"
     # who claims it (reported: "…, says Seoul", "according to the NIS") or denies it (denied: "Peskov dismissed …")
     claimed_by: Party | None = None
+    # the parties act on each other ("the United States and Jordan agreed"): the first is the actor, PLOVER's way
+    reciprocal: bool = False
 
     def to_json(self) -> dict:
         """The `redline code --json` event contract: keep these keys; add fields only after them."""
@@ -283,7 +285,8 @@ class Event:
         ordered = {key: data[key] for key in (
             "event", "mode", "context", "actor", "recipient", "modality", "condition",
             "quantities", "quote", "cameo", "evidence")}
-        ordered.update({key: data[key] for key in ("hearsay", "future", "place", "date", "action", "claimed_by")})
+        ordered.update({key: data[key] for key in ("hearsay", "future", "place", "date", "action", "claimed_by",
+                                                        "reciprocal")})
         return ordered
 
 

@@ -495,6 +495,13 @@ class Coder:
         own = {(p.code, p.sector, p.text) for p in actor}
         actor, recipient = _domestic(actor, [p for p in recipient if (p.code, p.sector, p.text) not in own],
                                      keep_uncoded=True)
+        # an act told as the object of a light verb ("signed a treaty") has the verb's subject
+        doing = trigger.head if trigger.dep_ == "dobj" else trigger
+        if not recipient and len(actor) > 1 and _named_together(self.roles.subject(doing)):
+            # "The United States and Jordan agreed on a pact": parties named together with no one else acted on
+            # act on each other; PLOVER codes the first as the actor and the others as recipients
+            actor, recipient = actor[:1], actor[1:]
+            event.reciprocal = True
         event.actor, event.recipient = actor, recipient
         return event
 
@@ -782,6 +789,11 @@ def _user_of(head: Token | None) -> Token | None:
         if user is not None:
             return user
     return head
+
+
+def _named_together(subject: Token | None) -> bool:
+    """Is the subject a coordination of parties ("the United States and Jordan", "Trump and Putin")?"""
+    return subject is not None and any(c.dep_ == "conj" for c in subject.children)
 
 
 def _tells_it(claimant: Party | None, actor: list[Party]) -> bool:

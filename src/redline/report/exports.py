@@ -36,7 +36,7 @@ QUAD_CLASS = {**{f"{r:02d}": 1 for r in range(1, 6)}, **{f"{r:02d}": 2 for r in 
 CAMEO_COLUMNS = ["GLOBALEVENTID", "SQLDATE", "Actor1Code", "Actor1Name", "Actor1CountryCode", "Actor1Type1Code",
                  "Actor2Code", "Actor2Name", "Actor2CountryCode", "Actor2Type1Code", "EventCode", "EventBaseCode",
                  "EventRootCode", "QuadClass", "PLOVEREvent", "Modality", "ClaimedBy", "Sentence", "SOURCEURL",
-                 "Outlet", "ArticleId"]
+                 "Outlet", "ArticleId", "Reciprocal"]
 
 
 class ExportError(RedlineError):
@@ -76,7 +76,7 @@ def _dated(events: Iterable[dict]) -> Iterator[dict]:
 
 def plover_record(event: dict) -> dict:
     """One event as PLOVER JSON: the manual's required fields (id, date, actor, event) and the optional ones
-    redline knows, with redline's own extensions (modality, quantities, claimed_by) under their own names."""
+    redline knows, with redline's own extensions (modality, quantities, claimed_by, reciprocal) under their own names."""
     evidence = event.get("evidence") or {}
     return {
         "id": f"{CODER}-{event['article_id']}-{event['id']}",
@@ -96,6 +96,7 @@ def plover_record(event: dict) -> dict:
         "modality": event.get("modality"),
         "quantities": event.get("quantities") or [],
         "claimed_by": event.get("claimed_by"),
+        "reciprocal": bool(event.get("reciprocal")),
         "date_basis": event.get("date_basis"),
     }
 
@@ -120,6 +121,7 @@ def cameo_row(event: dict) -> dict:
         "EventCode": cameo, "EventBaseCode": cameo[:3], "EventRootCode": root, "QuadClass": QUAD_CLASS.get(root),
         "PLOVEREvent": event["event"], "Modality": event.get("modality"),
         "ClaimedBy": json.dumps(event["claimed_by"]) if event.get("claimed_by") else None,
+        "Reciprocal": int(bool(event.get("reciprocal"))),
         "Sentence": (event.get("evidence") or {}).get("sentence"), "SOURCEURL": event.get("url"),
         "Outlet": event.get("outlet"), "ArticleId": event["article_id"],
     }

@@ -329,7 +329,7 @@ class Store:
         query = (select(events.c.id, events.c.article_id, events.c.event, events.c.mode, *raw,
                         events.c.actor_codes, events.c.recipient_codes, events.c.modality, events.c.hearsay,
                         events.c.sentence, events.c.start, events.c.end, events.c.trigger,
-                        events.c.action, articles.c.outlet, articles.c.url, articles.c.title,
+                        events.c.action, events.c.reciprocal, articles.c.outlet, articles.c.url, articles.c.title,
                         articles.c.published, articles.c.ingested_at, articles.c.derived_from,
                         stories.c.first_seen.label("story_first_seen"))
                  .join(articles, articles.c.id == events.c.article_id)
@@ -742,15 +742,24 @@ def _event_row(article_id: str, seq: int, event: dict) -> dict:
     return {
         "article_id": article_id, "seq": seq, "event": event["event"], "mode": event["mode"],
         "context": event["context"], "actor": event["actor"], "recipient": event["recipient"],
-        "actor_codes": _codes(event["actor"]), "recipient_codes": _codes(event["recipient"]),
+        **_side_codes(event),
         "modality": event["modality"], "condition": event["condition"], "quantities": event["quantities"],
         "quote": event["quote"], "cameo": event["cameo"], "sentence": evidence["sentence"],
         "start": evidence["start"], "end": evidence["end"], "trigger": evidence.get("trigger"),
         "trigger_start": evidence.get("trigger_start"),
         "hearsay": int(bool(event.get("hearsay"))), "future": int(bool(event.get("future"))),
         "place": event.get("place"), "date": event.get("date"), "action": event.get("action"),
-        "claimed_by": event.get("claimed_by"),
+        "claimed_by": event.get("claimed_by"), "reciprocal": int(bool(event.get("reciprocal"))),
     }
+
+
+def _side_codes(event: dict) -> dict:
+    """The code strings filtered on. The parties of a reciprocal event ("Russia and North Korea signed a treaty")
+    act on each other: each is found as an actor and as a recipient."""
+    if event.get("reciprocal"):
+        both = _codes([*event["actor"], *event["recipient"]])
+        return {"actor_codes": both, "recipient_codes": both}
+    return {"actor_codes": _codes(event["actor"]), "recipient_codes": _codes(event["recipient"])}
 
 
 def _event_from(row) -> dict:
@@ -764,7 +773,8 @@ def _event_from(row) -> dict:
                      "trigger": data["trigger"], "article_id": data["article_id"],
                      "trigger_start": data["trigger_start"]},
         "hearsay": bool(data["hearsay"]), "future": bool(data["future"]), "place": data["place"],
-        "date": data["date"], "action": data["action"], "claimed_by": data["claimed_by"], "id": data["id"],
+        "date": data["date"], "action": data["action"], "claimed_by": data["claimed_by"],
+        "reciprocal": bool(data["reciprocal"]), "id": data["id"],
         "article_id": data["article_id"], "outlet": data["outlet"],
         "url": data["url"], "title": data["title"],
         "published": data["published"].isoformat() if data["published"] else None,

@@ -130,7 +130,8 @@ events = Table(
     Column("context", JSON, nullable=False),
     Column("actor", JSON, nullable=False),  # [{text, code, sector}]
     Column("recipient", JSON, nullable=False),
-    Column("actor_codes", Text, nullable=False),  # " KOR PRK ": the codes, for filtering with LIKE
+    # " KOR PRK ": the codes, for filtering with LIKE; a reciprocal event's parties are on both sides
+    Column("actor_codes", Text, nullable=False),
     Column("recipient_codes", Text, nullable=False),
     Column("modality", String(16), nullable=False),
     Column("condition", Text),
@@ -148,6 +149,7 @@ events = Table(
     Column("date", String(10)),
     Column("action", String(16)),  # the act itself when the event is an intention (AGREE to AID)
     Column("claimed_by", JSON),  # {text, code, sector}: who claims (reported) or denies (denied) it
+    Column("reciprocal", Integer, nullable=False, server_default="0"),  # the parties act on each other
     Index("ix_events_article", "article_id", "seq", unique=True),
     Index("ix_events_type", "event"),
 )

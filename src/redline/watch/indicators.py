@@ -108,7 +108,9 @@ def _party_test(specs: list[str]) -> Callable[[dict, str], bool]:
         return test_codes
 
     def test(event: dict, side: str) -> bool:
-        for party in decoded(event, side) or ():
+        # the parties of a reciprocal event act on each other: each stands on both sides
+        sides = ("actor", "recipient") if event.get("reciprocal") else (side,)
+        for party in (p for s in sides for p in decoded(event, s) or ()):
             code, sector = (party.get("code") or "").upper(), (party.get("sector") or "").upper()
             if any((not c or c == code) and (not s or s == sector) for c, s in wanted):
                 return True
