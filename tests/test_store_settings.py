@@ -1,6 +1,7 @@
 """The store (SQLite file, WAL, migrations, time zones) and the settings precedence."""
 
 import sqlite3
+import time
 from pathlib import Path
 from datetime import datetime, timedelta, timezone
 
@@ -22,6 +23,21 @@ def test_store_is_a_migrated_sqlite_file_in_wal_mode(store, settings):
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert connection.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0011"
     Store(settings.db_url).close()  # opening again is a no-op upgrade
+
+
+@pytest.mark.skipif(TEST_DB != "sqlite", reason="SQLite's write lock")
+def test_opening_a_store_at_head_does_not_wait_for_its_writer(store, settings):
+    path = settings.db_url.removeprefix("sqlite:///")
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # ingest in the middle of a write
+    try:
+        started = time.monotonic()
+        reader = Store(settings.db_url)
+        assert reader.revision() == store.revision() and time.monotonic() - started < 2  # not the 10 s busy wait
+        reader.close()
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
 
 
 def _open_store(url: str) -> str | None:

@@ -70,9 +70,16 @@ class Store:
     def upgrade(self) -> None:
         from alembic import command
         from alembic.config import Config
+        from alembic.script import ScriptDirectory
 
         config = Config()
         config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+        # At head, no write lock is taken: the web app opening a store that ingest is writing to does not wait.
+        try:
+            if self.revision() == ScriptDirectory.from_config(config).get_current_head():
+                return
+        except Exception:  # noqa: BLE001 - not readable as a store yet: the migration below says why
+            pass
         engine = _migrating_engine(self.engine)
         try:
             with engine.begin() as connection:
