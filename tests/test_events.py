@@ -170,6 +170,12 @@ def test_modality_of_one_sentence(coder, text, modality, extra):
     ("Asked whether North Korea was sending troops, Peskov said he had nothing to say.", "sending", "none"),
     ("The Kremlin has not denied or confirmed that North Korean soldiers are fighting in Kursk.", "fighting", "none"),
     ("The ministry declined to say whether troops had been deployed.", "deployed", "none"),
+    # a question answered: false is a denial by who answered; a refusal to answer, no claim
+    ("'This looks like another bit of fake news,' Peskov told reporters when asked if North Korea was sending its "
+     "troops to fight in Ukraine.", "sending", "denied"),
+    ("Asked whether North Korean troops had been sent to Russia, Peskov said it was a lie.", "sent", "denied"),
+    ("When asked if Russia would supply missiles to North Korea, Peskov said the Kremlin does not comment on such "
+     "speculation.", "supply", "none"),
 ])
 def test_claims_read_through_the_whole_frame(coder, text, word, modality):
     assert coder.modality_of(text, word) == modality
@@ -180,6 +186,14 @@ def test_a_question_or_a_refusal_to_say_is_no_event(coder):
                  "The Kremlin has not denied or confirmed that North Korea sent troops to Russia."):
         assert not [e for e in coder.code(text).events if e.evidence.trigger in {"sending", "sent"}]
     assert coder.code("North Korea sent troops to Russia.").events  # the same act, told: coded
+    # nor is the asking, the refusal, or a denial that was not made
+    for text in ("Asked whether North Korea had sent troops to Russia, the minister said he could not confirm it.",
+                 "Asked whether North Korean troops had been sent to Russia, Peskov declined to comment.",
+                 "The Kremlin has not denied or confirmed that North Korean troops are in Russia.",
+                 "Peskov was asked whether North Korean troops were in Russia."):
+        assert coder.code(text).events == [], text
+    asking = coder.code("Ukraine asked the United States to send more air defence systems.").events
+    assert [e.event for e in asking] == ["REQUEST"]  # asking for an act is a request
 
 
 def test_quantities_ranges_approximations_and_owners(coder):
@@ -214,6 +228,12 @@ def test_a_troops_indicator_counts_soldiers_by_their_kind(coder):
                  if e.quantities)
     quantity = event.quantities[0]
     assert quantity.unit == "soldier" and quantity.kind == "troops"  # the unit as printed stays on the record
+
+
+def test_an_acts_count_is_its_doers_forces_wherever_the_sentence_hangs_it(coder):
+    aid = next(e for e in coder.code("Some 10,000 North Korean troops are now in Russia, according to the "
+                                     "Pentagon.").events if e.event == "AID")
+    assert [(q.value, q.kind, q.what) for q in aid.quantities] == [(10000, "troops", "PRK")]
 
 
 def test_metonyms_relative_dates_and_places(coder):

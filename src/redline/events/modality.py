@@ -45,6 +45,9 @@ UNANSWERED_HEADS = {"ask", "wonder", "know", "unclear", "clear", "unknown", "cer
 SAYING_VERBS = {"say", "comment", "confirm", "deny", "disclose", "answer", "specify", "reveal", "elaborate",
                 "discuss", "respond"}
 WITHHOLDING_VERBS = {"decline", "refuse"}  # "declined to comment"
+# What a refusal withholds when it is only a refusal to say ("refused to discuss the offer" is a refusal to talk)
+WITHHELD_WORDS = {"comment", "confirm", "say", "disclose", "elaborate", "specify", "reveal"}
+ANSWERING_VERBS = {"say", "tell", "answer", "reply", "respond", "retort", "insist"}  # the answer to a question
 # An attempt that failed: the verbs of failing and trying, the nouns of attempt, what a failed attempt is called.
 FAILING_VERBS = {"fail"}
 TRYING_VERBS = {"try", "attempt", "seek"}
@@ -175,8 +178,10 @@ def read_modality(trigger: Token, frames: dict[str, str]) -> Modality:
         if child.dep_ == "advcl" and _marker(child) in CONDITION_MARKERS:
             result.condition, result.condition_clause = _clause_text(child), child
             break
-    if _is_question(trigger):
+    if _is_question(trigger) or _put_to_someone(trigger):
         modality = "none"
+    if modality == "negated" and trigger.lemma_.lower() in {"deny", "confirm"}:
+        modality = "none"  # "the Kremlin has not denied or confirmed …": no claim either way, not a refusal
     node = trigger
     steps = 0
     governed = True  # still inside the complements of the words above
@@ -188,6 +193,10 @@ def read_modality(trigger: Token, frames: dict[str, str]) -> Modality:
         in_clause = in_clause and child.dep_ not in {"advcl", "relcl", "parataxis"}
         open_question = open_question or _marker_word(child) in {"whether", "if"} and child.dep_ != "advcl" or (
             _marker_word(child) == "if" and node.lemma_.lower() in {"ask", "wonder"})
+        if modality is None and open_question and node.lemma_.lower() == "ask":
+            answer = _answered_false(node)
+            if answer is not None:
+                modality, result.frame = "denied", answer
         if modality is None and _unanswered(node, child, open_question):
             modality = "none"  # "asked whether …", "declined to comment on …", "neither confirmed nor denied …"
         if modality is None and in_clause and _failed_attempt(node):
@@ -284,11 +293,41 @@ def _unanswered(node: Token, child: Token, open_question: bool) -> bool:
     heads = {lemma} | {c.lemma_.lower() for c in node.children if c.dep_ in {"acomp", "attr", "oprd"}}
     if open_question and heads & UNANSWERED_HEADS:
         return True
+    if lemma in WITHHOLDING_VERBS and child.dep_ == "xcomp" and child.lemma_.lower() in WITHHELD_WORDS:
+        return True  # "declined to comment", "refused to confirm": the refusal to say is no act either
     if lemma in SAYING_VERBS and child.dep_ in {"ccomp", "prep", "dobj", "xcomp", "pcomp"}:
         withheld = node.dep_ == "xcomp" and node.head.lemma_.lower() in WITHHOLDING_VERBS
         neither = _negated(node) or (node.dep_ == "conj" and _negated(node.head))
         return withheld or neither
     return False
+
+
+def _put_to_someone(trigger: Token) -> bool:
+    """"Asked whether troops had been sent, …", "when asked if …", "was asked whether …": a question put to the
+    one who answers, not a request (PLOVER's REQUEST asks for an act; "Seoul asked if Washington could send
+    interceptors" does, and stays one)."""
+    if trigger.lemma_.lower() != "ask" or not any(
+            _marker_word(c) in {"whether", "if"} for c in trigger.children if c.dep_ in {"ccomp", "advcl"}):
+        return False
+    asker_unsaid = trigger.dep_ == "advcl" and not any(c.dep_ == "nsubj" for c in trigger.children)
+    return asker_unsaid or any(c.dep_ in {"auxpass", "nsubjpass"} for c in trigger.children)
+
+
+def _answered_false(asked: Token) -> Token | None:
+    """The answer that calls what was asked false ("'This looks like fake news,' Peskov told reporters when asked
+    if North Korea was sending troops"; "Asked whether troops had been sent, Peskov said it was a lie"): a
+    denial by whoever answered, not an open question."""
+    answer = asked.head
+    if asked.dep_ != "advcl" or answer.lemma_.lower() not in ANSWERING_VERBS or _negated(answer):
+        return None
+    question = range(asked.left_edge.i, asked.right_edge.i + 1)
+    said = [t for t in answer.subtree if t.i not in question]
+    if any(t.lemma_.lower() in WITHHOLDING_VERBS or (t.lemma_.lower() in UNANSWERED_HEADS and _negated(t))
+           for t in said):
+        return None  # "said the Kremlin does not comment on such speculation": no answer either way
+    if any(t.lemma_.lower() in FALSITY or t.lower_ in FALSITY or t.lemma_.lower() in DENYING_VERBS for t in said):
+        return answer
+    return None
 
 
 def _failed_attempt(node: Token) -> bool:
