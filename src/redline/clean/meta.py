@@ -343,7 +343,7 @@ def outlet_by_holder_name(name: str) -> bool:
 @lru_cache(maxsize=1)
 def _known_names() -> frozenset[str]:
     """Every known outlet's name, brand and publisher, squashed: asked for each byline, so built once."""
-    return frozenset(squash(n) for o in known_outlets() for n in (o.name, *o.brands, o.publisher or "") if n)
+    return frozenset(n for _, names, publisher in _squashed_outlets() for n in (*names, publisher) if n)
 
 
 def detect_language(text: str) -> str | None:

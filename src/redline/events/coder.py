@@ -754,6 +754,7 @@ class Coder:
         counted elsewhere in the sentence ("Some 10,000 North Korean troops are now in Russia, according to the
         Pentagon", where the trained layer's trigger is not the word the count hangs on)."""
         inside = {t.i for t in trigger.subtree}
+        actor_codes = {p.code for p in actor if p.code}
         chosen, owned = [], []
         for quantity, unit_token in quantities:
             if unit_token is None:
@@ -762,7 +763,7 @@ class Coder:
             if unit_token.i in inside:
                 quantity.what = owner or next((p.code for p in actor if p.code), None)
                 chosen.append(quantity)
-            elif owner and owner in {p.code for p in actor} and quantity.kind in FORCE_KINDS:
+            elif owner in actor_codes and quantity.kind in FORCE_KINDS:
                 quantity.what = owner
                 owned.append(quantity)
         return chosen or owned
