@@ -231,9 +231,40 @@ def test_a_troops_indicator_counts_soldiers_by_their_kind(coder):
 
 
 def test_an_acts_count_is_its_doers_forces_wherever_the_sentence_hangs_it(coder):
-    aid = next(e for e in coder.code("Some 10,000 North Korean troops are now in Russia, according to the "
-                                     "Pentagon.").events if e.event == "AID")
+    aid = next(e for e in coder.code("Some 10,000 North Korean troops have now been sent to Russia, according to "
+                                     "the Pentagon.").events if e.event == "AID")
     assert [(q.value, q.kind, q.what) for q in aid.quantities] == [(10000, "troops", "PRK")]
+
+
+@pytest.mark.parametrize("text, modality, count", [
+    ("About 8,000 North Korean troops are in Kursk, Blinken said.", "reported", 8000),
+    ("There are 11,000 North Korean soldiers in the Kursk region, the Pentagon said.", "reported", 11000),
+    ("Some 10,000 North Korean troops are now in Russia, according to the Pentagon.", "reported", 10000),
+    ("North Korean soldiers are believed to be in Russia's Kursk region.", "assessed", None),
+    ("North Korean troops are present in Russia's Kursk region.", "asserted", None),
+    ("There are no North Korean troops in Russia, the Kremlin said.", "negated", None),
+])
+def test_forces_said_to_be_on_another_countrys_soil_are_its_posture_there(both, text, modality, count):
+    """A state, not an act: no verb of sending codes it, yet it is what the troop count of a crisis rests on. One
+    event, the forces' state acting where they stand, with the frame's modality and the count."""
+    events = both.code(text).events
+    assert len(events) == 1, events
+    event = events[0]
+    assert (event.event, event.mode, event.modality) == ("MOBILIZE", "troops", modality)
+    assert [p.code for p in event.actor] == ["PRK"] and [p.code for p in event.recipient] == ["RUS"]
+    assert [(q.value, q.kind) for q in event.quantities] == ([(count, "troops")] if count else [])
+
+
+@pytest.mark.parametrize("text", [
+    "Russian troops are in Moscow for the parade.",  # at home: no news of a posture abroad
+    "North Korean troops are part of a Russian unit.",  # what they are, not where
+    "North Korean troops are ready to move.",
+    "Two Russian soldiers are in Ukrainian custody.",  # held, not posted: a nationality is no place
+    "Wounded North Korean troops are in Russian hospitals.",
+    "North Korean soldiers are in the Russian army now.",
+])
+def test_forces_at_home_or_described_are_no_presence(rules, text):
+    assert not [e for e in rules.code(text).events if e.event == "MOBILIZE" and e.evidence.trigger in {"are", "be"}]
 
 
 def test_metonyms_relative_dates_and_places(coder):
@@ -751,3 +782,20 @@ def test_seed_koreapro_reported_speech_told_after_its_clause_has_its_speaker(kor
     assert quote.speaker.role == "senior presidential official" and quote.speaker.country == "KOR"
     later = next(q for q in coded.quotes if q.speaker.text == "the official")
     assert later.speaker.role == "senior presidential official"  # the same official, as first told
+
+
+def test_coding_many_articles_leaves_the_vocabulary_as_it_was(coder):
+    """A backfill worker codes millions of articles: the words they bring leave spaCy's vocabulary (and the lemma
+    cache) when they are coded, and nothing coded afterwards reads a string that left."""
+    # common nouns never seen: their lemmas ("zorble") are strings no word form of the text adds again
+    texts = [f"Russia fired missiles at the zorbles and glimmicks near Kharkiv on Monday, Ukraine said. Report {n}."
+             for n in range(3)] + ["North Korea has sent 1,500 special forces troops to Russia, Seoul said."]
+    strings = coder.nlp.vocab.strings
+    before = len(strings)
+    first = [c.to_json() for c in coder.code_many((text, None, None) for text in texts)]
+    assert len(strings) == before
+    again = [c.to_json() for c in coder.code_many((text, None, None) for text in texts)]
+    one_by_one = [coder.code(text).to_json() for text in texts]  # outside a zone: the words stay
+    assert first == again == one_by_one
+    assert all(coded["events"] and not coded.get("errors") for coded in first)
+    assert len(strings) > before

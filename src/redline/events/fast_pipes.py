@@ -8,6 +8,9 @@ Both keep spaCy's own rules and data; the tests check that the annotations are t
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from itertools import islice
 from operator import itemgetter
 
 from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, ORTH, POS, TAG
@@ -98,6 +101,17 @@ class CachedLemmas:
             lemmas[index] = found
         doc.from_array([LEMMA], lemmas.reshape(-1, 1))
         return doc
+
+    @contextmanager
+    def memory_zone(self, mem=None) -> Iterator[None]:
+        """spaCy's memory zone (Language.memory_zone calls it): the lemmas first met inside it are forgotten with
+        the strings the zone frees, so that no cached hash outlives its string and the cache stays as it was."""
+        known = len(self.cache)
+        try:
+            yield
+        finally:
+            for key in list(islice(self.cache, known, None)):  # a dict keeps its keys in the order they came
+                del self.cache[key]
 
 
 def faster_pipes(nlp) -> None:

@@ -130,10 +130,10 @@ NO_ONE = {"nobody", "noone", "no-one", "none", "nothing", "neither"}
 
 
 def _negated_party(token: Token) -> bool:
-    """"No troops have been deployed", "nobody was killed", "no one has been arrested": the act's own doer or
-    object is no one."""
+    """"No troops have been deployed", "nobody was killed", "no one has been arrested", "there are no troops in
+    Russia": the act's own doer or object is no one."""
     for child in token.children:
-        if child.dep_ in {"nsubj", "nsubjpass", "dobj"} and (child.lower_ in NO_ONE or any(
+        if child.dep_ in {"nsubj", "nsubjpass", "dobj", "attr"} and (child.lower_ in NO_ONE or any(
                 c.dep_ == "det" and c.lower_ == "no" for c in child.children)):
             return True
     return False
