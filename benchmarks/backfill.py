@@ -9,7 +9,8 @@ wanted with a changed closing line each cycle; one record in twenty is an exact 
   without the workers' start (loading spaCy, the coder and the embedder), and the story pass timed on its own;
 - scaling efficiency: rate(2 workers) / (2 x rate(1 worker)), measured without the start;
 - memory: peak RSS of the driver and of each worker, events on, as the archive grows (each size in a process of
-  its own, so that each peak is its own); the workers' peaks are read from /proc while they run.
+  its own, so that each peak is its own); the workers' peaks are read from /proc while they run; and one worker's
+  resident memory after each shard over a longer archive (growth from the end of its first tenth to the end).
 
 Usage: python benchmarks/backfill.py [--smoke]   (last line: JSON figures)
 """
@@ -159,9 +160,39 @@ def one_run(shards: Path, workers: int, mode: str, events: bool = True) -> dict:
                 "driver_peak_mb": peak_rss_mb(), "worker_peaks_mb": sorted(round(v, 1) for v in peaks.peaks.values())}
 
 
+def worker_trajectory(shards: Path, events: bool) -> dict:
+    """One worker's resident memory (VmRSS) after each shard: the real ShardWorker, in this process, without
+    Ray. A peak says how large one shard's page got; this says whether the worker keeps what it freed."""
+    from redline.backfill import ShardWorker
+    from redline.settings import Settings
+
+    with tempfile.TemporaryDirectory() as scratch:
+        worker = ShardWorker(Settings(db_url=f"sqlite:///{scratch}/unused.db"), code_events=events, embed=True)
+        after: list[tuple[int, float]] = []  # (items so far, MB)
+        items = 0
+        for shard in sorted(shards.rglob("*.warc.gz")):
+            for rows in worker({"path": [str(shard)], "key": [shard.name]}):
+                items += sum(1 for total in rows["total"] if total == -1)
+            after.append((items, _resident_mb()))
+    # growth from the end of the first tenth (models loaded, caches warm) to the end
+    settled = after[max(0, len(after) // 10 - 1)]
+    return {"articles": items, "rss_settled_mb": settled[1], "rss_end_mb": after[-1][1],
+            "rss_growth": round(after[-1][1] / settled[1] - 1, 3),
+            "rss_after_shards_mb": [mb for _, mb in after[:: max(1, len(after) // 10)]]}
+
+
+def _resident_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
 def in_child(shards: Path, workers: int, mode: str, events: bool = True) -> dict:
     """one_run in a process of its own: its peak memory is that run's alone, and Ray starts afresh."""
     command = [sys.executable, __file__, "--one", str(shards), "--workers", str(workers), "--mode", mode]
+    if mode == "trajectory":
+        command = [sys.executable, __file__, "--trajectory", str(shards)]
     done = subprocess.run(command + ([] if events else ["--no-events"]), capture_output=True, text=True, timeout=3600)
     if done.returncode != 0:
         raise RuntimeError(f"{mode} with {workers} worker(s) failed:\n{done.stderr[-3000:]}")
@@ -175,13 +206,19 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--mode", default="ray")
     parser.add_argument("--no-events", action="store_true")
+    parser.add_argument("--trajectory", type=Path)
     args = parser.parse_args()
     if args.one:
         print(json.dumps(one_run(args.one, args.workers, args.mode, events=not args.no_events)))
         return
+    if args.trajectory:
+        print(json.dumps(worker_trajectory(args.trajectory, events=not args.no_events)))
+        return
     # Coding is the cost (~3 pages/s per core on these long pages): the archives are small, events on; memory is
     # also measured with events off over a larger archive (clean + embed, ~10x faster).
     speed_n, coded_ns, uncoded_ns = (40, (), (40, 80)) if args.smoke else (240, (240, 960), (1000, 4000))
+    # one worker's memory shard after shard, events off (clean + embed) and on (+ parse and code)
+    trajectories = ((80, False),) if args.smoke else ((2000, False), (400, True))
     modes = ("ray",) if args.smoke else ("ray", "ingest")
     figures: dict = {"articles_speed": speed_n}
     with tempfile.TemporaryDirectory() as scratch:
@@ -220,6 +257,15 @@ def main() -> None:
                 figures[f"worker_peak_{label}_mb"] = [worker for _, worker in peaks]
                 figures[f"driver_growth_{label}"] = round(peaks[-1][0] / peaks[0][0] - 1, 3)
                 figures[f"worker_growth_{label}"] = round(peaks[-1][1] / peaks[0][1] - 1, 3)
+        for n, events in trajectories:
+            folder = Path(scratch) / f"trajectory-{n}"
+            make_shards(folder, n, random.Random(n))
+            run = in_child(folder, 1, "trajectory", events=events)
+            print(f"worker trajectory {n} events {'on' if events else 'off'}: {run}", file=sys.stderr)
+            label = "coded" if events else "uncoded"
+            figures[f"worker_rss_{label}_articles"] = run["articles"]
+            figures[f"worker_rss_{label}_mb"] = [run["rss_settled_mb"], run["rss_end_mb"]]
+            figures[f"worker_rss_growth_{label}"] = run["rss_growth"]
     finish("backfill", figures, args.smoke)
 
 

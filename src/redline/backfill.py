@@ -27,6 +27,7 @@ from redline.pipeline import check_article, clean_or_error, coded_events, make_g
 from redline.records import RawItem
 from redline.settings import Settings
 from redline.store import Outcome, Store
+from redline.workers import return_freed_memory
 
 # A worker sends a shard back this many items at a time: its memory holds one chunk, not a 1 GB shard.
 CHUNK_ITEMS = 200
@@ -146,6 +147,7 @@ class ShardWorker:
                        "payload": [pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL) for item in chunk]}
             # The shard's last row carries its item count: the driver knows it has it all when that many came.
             yield {"shard": [key], "total": [count], "payload": [b""]}
+            return_freed_memory()  # a worker lives for the whole backfill: it must not keep what a shard freed
 
 
 def run_backfill(

@@ -23,7 +23,7 @@ from redline.errors import ItemError, RedlineError
 from redline.records import Article, RawItem
 from redline.settings import Settings
 from redline.store import Outcome, Store
-from redline.workers import die_with_parent
+from redline.workers import die_with_parent, return_freed_memory
 
 @dataclass
 class Resident:
@@ -121,6 +121,7 @@ def run_ingest(
                 code_articles(new, store, resident.coder, n_process=workers, on_error=on_error)
             for watcher in watchers:
                 watcher.observe([a.id for a in new])
+            return_freed_memory()  # a long ingest or a collector's life: flat, not the high-water mark of its batches
 
         def flush() -> None:
             if by_publication:
