@@ -569,7 +569,8 @@ class Coder:
                     found.append((_depth(token), True, event))
         return found
 
-    def _presence_events(self, context: "_SentenceContext", matches: dict[int, VerbMatch]) -> list[tuple[float, bool, Event]]:
+    def _presence_events(self, context: "_SentenceContext",
+                         matches: dict[int, VerbMatch]) -> list[tuple[float, bool, Event]]:
         """Forces said to be somewhere ("About 8,000 North Korean troops are in Kursk, Blinken said"): a state of
         affairs, which no verb of moving codes. A state's forces on another country's soil are its military
         posture there (MOBILIZE, troops), told with the frame's modality and count; forces at home are no event."""
