@@ -115,10 +115,9 @@ class WorkerPeaks:
                 try:
                     if b"MapWorker" not in (entry / "cmdline").read_bytes():
                         continue
-                    for line in (entry / "status").read_text().splitlines():
-                        if line.startswith("VmHWM:"):
-                            self.peaks[int(entry.name)] = max(self.peaks.get(int(entry.name), 0),
-                                                              int(line.split()[1]) / 1024)
+                    peak = status_mb(entry / "status", "VmHWM")  # 0 for a worker already gone (no memory)
+                    if peak:
+                        self.peaks[int(entry.name)] = max(self.peaks.get(int(entry.name), 0), peak)
                 except OSError:
                     continue
             self._stop.wait(0.5)
@@ -173,7 +172,7 @@ def worker_trajectory(shards: Path, events: bool) -> dict:
         for shard in sorted(shards.rglob("*.warc.gz")):
             for rows in worker({"path": [str(shard)], "key": [shard.name]}):
                 items += sum(1 for total in rows["total"] if total == -1)
-            after.append((items, _resident_mb()))
+            after.append((items, status_mb(Path("/proc/self/status"), "VmRSS")))
     # growth from the end of the first tenth (models loaded, caches warm) to the end
     settled = after[max(0, len(after) // 10 - 1)]
     return {"articles": items, "rss_settled_mb": settled[1], "rss_end_mb": after[-1][1],
@@ -181,9 +180,10 @@ def worker_trajectory(shards: Path, events: bool) -> dict:
             "rss_after_shards_mb": [mb for _, mb in after[:: max(1, len(after) // 10)]]}
 
 
-def _resident_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+def status_mb(status: Path, field: str) -> float:
+    """A memory figure of a process's /proc status (VmRSS now, VmHWM its peak), in MB (Linux reports kB)."""
+    for line in status.read_text().splitlines():
+        if line.startswith(f"{field}:"):
             return round(int(line.split()[1]) / 1024, 1)
     return 0.0
 

@@ -400,7 +400,7 @@ class Coder:
         view, proposed = self._view(context, matches, events)
         # Forces said to be somewhere are a state the gold never codes, so the models never learned it: the rules'
         # reading stands, and the models decide the sentence's acts without it.
-        presence_at = {m.trigger.idx for m in matches.values() if _is_presence(m)}
+        presence_at = {m.trigger.idx for m in matches.values() if m.state}
         present = [e for e in events if e.evidence.trigger_start in presence_at]
         events = [e for e in events if e not in present]
         # redline's own types (STATEMENT), which the gold does not code, stand outside the models
@@ -589,7 +589,7 @@ class Coder:
             posture = self.lex.plover(PRESENCE_CAMEO)
             kind, cameo = plover_reading((posture.event, posture.mode, posture.context), PRESENCE_CAMEO, modality,
                                          self.lex)
-            matches[token.i] = VerbMatch(PRESENCE_CAMEO, token, 0)
+            matches[token.i] = VerbMatch(PRESENCE_CAMEO, token, 0, state=True)
             event = self._assemble(context, token, kind, cameo, actor, [place], modality, posture.event, place)
             found.append((_depth(token), True, event))
         return found
@@ -842,10 +842,6 @@ class Coder:
                 if party and party.code:
                     owner = party.code
         return owner
-
-
-def _is_presence(match: VerbMatch | None) -> bool:
-    return match is not None and match.cameo == PRESENCE_CAMEO and match.trigger.lemma_.lower() in PRESENCE_VERBS
 
 
 def _present_forces(verb: Token) -> Token | None:

@@ -23,6 +23,9 @@ class VerbMatch:
     # The code is the verb block's, written for its head verb ("think" gets CONSIDER's 040): no pattern matched and
     # the verb has no code of its own. Thin evidence: the coder keeps such an event only when someone is acted upon.
     inherited: bool = False
+    # A state of affairs read by the coder, not an act the dictionaries code ("troops are in Kursk"): the rules'
+    # reading stands beside the trained layer's, which never saw one.
+    state: bool = False
 
 
 def verb_lemmas(token: Token) -> tuple[str, ...]:
