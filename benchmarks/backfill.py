@@ -30,7 +30,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from common import EVAL, Timer, finish, peak_rss_mb
+from common import EVAL, Timer, finish, peak_rss_mb, status_mb
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -180,14 +180,6 @@ def worker_trajectory(shards: Path, events: bool) -> dict:
             "rss_after_shards_mb": [mb for _, mb in after[:: max(1, len(after) // 10)]]}
 
 
-def status_mb(status: Path, field: str) -> float:
-    """A memory figure of a process's /proc status (VmRSS now, VmHWM its peak), in MB (Linux reports kB)."""
-    for line in status.read_text().splitlines():
-        if line.startswith(f"{field}:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return 0.0
-
-
 def in_child(shards: Path, workers: int, mode: str, events: bool = True) -> dict:
     """one_run in a process of its own: its peak memory is that run's alone, and Ray starts afresh."""
     command = [sys.executable, __file__, "--one", str(shards), "--workers", str(workers), "--mode", mode]
@@ -218,7 +210,7 @@ def main() -> None:
     # also measured with events off over a larger archive (clean + embed, ~10x faster).
     speed_n, coded_ns, uncoded_ns = (40, (), (40, 80)) if args.smoke else (240, (240, 960), (1000, 4000))
     # one worker's memory shard after shard, events off (clean + embed) and on (+ parse and code)
-    trajectories = ((80, False),) if args.smoke else ((2000, False), (400, True))
+    trajectories = ((80, False),) if args.smoke else ((2000, False), (1600, True))
     modes = ("ray",) if args.smoke else ("ray", "ingest")
     figures: dict = {"articles_speed": speed_n}
     with tempfile.TemporaryDirectory() as scratch:

@@ -27,6 +27,14 @@ def peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+def status_mb(status: Path, field: str) -> float:
+    """A memory figure of a process's /proc status (VmRSS now, VmHWM its peak), in MB (Linux reports kB)."""
+    for line in status.read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
 class Timer:
     def __init__(self):
         self.seconds = 0.0

@@ -28,7 +28,10 @@ Quantities (benchmarks/quantity_set.py): 109 printed counts; value, bound and ki
 Speed: ECB+ dev articles coded whole (articles/s, one process and two), and the ratio to spaCy's full English
 pipeline run over the same texts in one process.
 
-Usage: python benchmarks/events.py [--smoke]   (last line: JSON figures)
+Memory: the shipped coder alone in a process of its own, resident memory after every 20 articles over 1,200 ECB+
+texts framed by made-up names (`coder_rss_*`): whether a coder that runs for months keeps what it read.
+
+Usage: python benchmarks/events.py [--smoke] | --memory N   (last line: JSON figures)
 """
 
 from __future__ import annotations
@@ -38,11 +41,13 @@ import json
 import random
 import re
 import statistics
+import subprocess
+import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
 
-from common import EVAL, Timer, finish, peak_rss_mb
+from common import EVAL, Timer, finish, peak_rss_mb, status_mb
 
 import modality_set
 import quantity_set
@@ -273,10 +278,51 @@ def spacy_full_pipeline_rate(texts: list[str]) -> float:
     return len(texts) / timer.seconds
 
 
+def made_up_name(rng: random.Random) -> str:
+    """A word no dictionary holds ("Zovekatu"), as a real feed brings new names, typos and places every day."""
+    return "".join(rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(rng.randint(2, 4))).title()
+
+
+def coder_memory(articles: int, chunk: int = 20) -> dict:
+    """The shipped coder alone: its resident memory after every chunk of ECB+ texts, each text framed by sentences
+    of made-up names (cycled texts alone would bring no new word after the first pass). Growth is read from the
+    end of the first tenth (models loaded, verb patterns compiled) to the end."""
+    from redline.workers import return_freed_memory
+
+    texts = [json.loads(line)["text"] for line in (EVAL / "stories" / "ecbplus_dev.jsonl").open(encoding="utf-8")]
+    rng = random.Random(20241018)
+
+    def article(i: int) -> str:
+        names = [made_up_name(rng) for _ in range(7)]
+        return (f"{names[0]} {names[1]}, a spokesman for the {names[2]} ministry, said on Tuesday that {names[3]} "
+                f"forces had attacked {names[4]}.\n\n{texts[i % len(texts)]}\n\n{names[5]} reported from {names[6]}.")
+
+    coder = Coder()
+    after = []
+    for start in range(0, articles, chunk):
+        list(coder.code_many((article(i), None, None) for i in range(start, min(start + chunk, articles))))
+        return_freed_memory()  # as a backfill worker does after each shard
+        after.append(status_mb(Path("/proc/self/status"), "VmRSS"))
+    settled = after[max(0, len(after) // 10 - 1)]
+    return {"articles": articles, "rss_settled_mb": settled, "rss_end_mb": after[-1],
+            "rss_growth": round(after[-1] / settled - 1, 3), "vocabulary_strings": len(coder.nlp.vocab.strings)}
+
+
+def coder_memory_in_child(articles: int) -> dict:
+    """coder_memory in a process of its own, so that the cross-validation's memory is not in it."""
+    done = subprocess.run([sys.executable, __file__, "--memory", str(articles)], capture_output=True, text=True,
+                          timeout=3600, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--smoke", action="store_true", help="a small slice, for CI")
+    parser.add_argument("--memory", type=int, help="only the coder's memory over this many articles (JSON)")
     args = parser.parse_args()
+    if args.memory:
+        print(json.dumps(coder_memory(args.memory)))
+        return
     events_dir = EVAL / "events"
     paths = [events_dir / "plover_gsr_dev.jsonl", events_dir / "plover_plv_train.jsonl"]
     rows = [json.loads(line) for path in paths for line in path.open(encoding="utf-8")]
@@ -310,6 +356,8 @@ def main() -> None:
         figures.update({f"two_processes_{key}": value for key, value in two.items()})
         figures["ratio_to_spacy_full_pipeline"] = round(one["articles_per_s"] / spacy_full_pipeline_rate(articles), 2)
     figures["peak_rss_mb"] = peak_rss_mb()
+    memory = coder_memory_in_child(60 if args.smoke else 1200)
+    figures.update({f"coder_{key}": value for key, value in memory.items()})
     finish("events", figures, args.smoke)
 
 
