@@ -194,6 +194,9 @@ def test_a_question_or_a_refusal_to_say_is_no_event(coder):
         assert coder.code(text).events == [], text
     asking = coder.code("Ukraine asked the United States to send more air defence systems.").events
     assert [e.event for e in asking] == ["REQUEST"]  # asking for an act is a request
+    # so is asking whether another could do it: a request to that other, not the act feared
+    asking = coder.code("Zelensky asked if South Korea could supply air defence systems.").events
+    assert [(e.event, _codes(e.actor), _codes(e.recipient)) for e in asking] == [("REQUEST", {"UKR"}, {"KOR"})]
 
 
 def test_quantities_ranges_approximations_and_owners(coder):
