@@ -311,7 +311,9 @@ def coder_memory(articles: int, chunk: int = 20) -> dict:
 def coder_memory_in_child(articles: int) -> dict:
     """coder_memory in a process of its own, so that the cross-validation's memory is not in it."""
     done = subprocess.run([sys.executable, __file__, "--memory", str(articles)], capture_output=True, text=True,
-                          timeout=3600, check=True)
+                          timeout=3600)
+    if done.returncode != 0:
+        raise RuntimeError(f"the coder's memory run failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
