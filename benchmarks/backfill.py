@@ -22,7 +22,6 @@ import gzip
 import io
 import json
 import random
-import subprocess
 import sys
 import tempfile
 import threading
@@ -30,7 +29,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from common import EVAL, Timer, finish, peak_rss_mb, status_mb
+from common import EVAL, Timer, finish, growth_after_first_tenth, json_from_child, peak_rss_mb, status_mb
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -173,22 +172,16 @@ def worker_trajectory(shards: Path, events: bool) -> dict:
             for rows in worker({"path": [str(shard)], "key": [shard.name]}):
                 items += sum(1 for total in rows["total"] if total == -1)
             after.append((items, status_mb(Path("/proc/self/status"), "VmRSS")))
-    # growth from the end of the first tenth (models loaded, caches warm) to the end
-    settled = after[max(0, len(after) // 10 - 1)]
-    return {"articles": items, "rss_settled_mb": settled[1], "rss_end_mb": after[-1][1],
-            "rss_growth": round(after[-1][1] / settled[1] - 1, 3),
+    return {"articles": items, **growth_after_first_tenth([mb for _, mb in after]),
             "rss_after_shards_mb": [mb for _, mb in after[:: max(1, len(after) // 10)]]}
 
 
 def in_child(shards: Path, workers: int, mode: str, events: bool = True) -> dict:
     """one_run in a process of its own: its peak memory is that run's alone, and Ray starts afresh."""
-    command = [sys.executable, __file__, "--one", str(shards), "--workers", str(workers), "--mode", mode]
+    arguments = [__file__, "--one", str(shards), "--workers", str(workers), "--mode", mode]
     if mode == "trajectory":
-        command = [sys.executable, __file__, "--trajectory", str(shards)]
-    done = subprocess.run(command + ([] if events else ["--no-events"]), capture_output=True, text=True, timeout=3600)
-    if done.returncode != 0:
-        raise RuntimeError(f"{mode} with {workers} worker(s) failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+        arguments = [__file__, "--trajectory", str(shards)]
+    return json_from_child(arguments + ([] if events else ["--no-events"]), f"{mode} with {workers} worker(s)")
 
 
 def main() -> None:

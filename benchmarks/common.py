@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import resource
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -33,6 +34,22 @@ def status_mb(status: Path, field: str) -> float:
         if line.startswith(f"{field}:"):
             return round(int(line.split()[1]) / 1024, 1)
     return 0.0
+
+
+def growth_after_first_tenth(readings: list[float]) -> dict:
+    """Resident memory read after each step of a long run: from the end of the first tenth (models loaded, caches
+    warm) to the end, the figure every memory trajectory reports."""
+    settled = readings[max(0, len(readings) // 10 - 1)]
+    return {"rss_settled_mb": settled, "rss_end_mb": readings[-1], "rss_growth": round(readings[-1] / settled - 1, 3)}
+
+
+def json_from_child(arguments: list[str], what: str) -> dict:
+    """Run this benchmark's script again in a process of its own (its memory is that run's alone) and return the
+    JSON of its last line; a failed run raises with its stderr."""
+    done = subprocess.run([sys.executable, *arguments], capture_output=True, text=True, timeout=3600)
+    if done.returncode != 0:
+        raise RuntimeError(f"{what} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 class Timer:

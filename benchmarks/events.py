@@ -41,13 +41,11 @@ import json
 import random
 import re
 import statistics
-import subprocess
-import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
 
-from common import EVAL, Timer, finish, peak_rss_mb, status_mb
+from common import EVAL, Timer, finish, growth_after_first_tenth, json_from_child, peak_rss_mb, status_mb
 
 import modality_set
 import quantity_set
@@ -303,18 +301,8 @@ def coder_memory(articles: int, chunk: int = 20) -> dict:
         list(coder.code_many((article(i), None, None) for i in range(start, min(start + chunk, articles))))
         return_freed_memory()  # as a backfill worker does after each shard
         after.append(status_mb(Path("/proc/self/status"), "VmRSS"))
-    settled = after[max(0, len(after) // 10 - 1)]
-    return {"articles": articles, "rss_settled_mb": settled, "rss_end_mb": after[-1],
-            "rss_growth": round(after[-1] / settled - 1, 3), "vocabulary_strings": len(coder.nlp.vocab.strings)}
-
-
-def coder_memory_in_child(articles: int) -> dict:
-    """coder_memory in a process of its own, so that the cross-validation's memory is not in it."""
-    done = subprocess.run([sys.executable, __file__, "--memory", str(articles)], capture_output=True, text=True,
-                          timeout=3600)
-    if done.returncode != 0:
-        raise RuntimeError(f"the coder's memory run failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return {"articles": articles, **growth_after_first_tenth(after),
+            "vocabulary_strings": len(coder.nlp.vocab.strings)}
 
 
 def main() -> None:
@@ -358,7 +346,8 @@ def main() -> None:
         figures.update({f"two_processes_{key}": value for key, value in two.items()})
         figures["ratio_to_spacy_full_pipeline"] = round(one["articles_per_s"] / spacy_full_pipeline_rate(articles), 2)
     figures["peak_rss_mb"] = peak_rss_mb()
-    memory = coder_memory_in_child(60 if args.smoke else 1200)
+    # in a process of its own, so that the cross-validation's memory is not in it
+    memory = json_from_child([__file__, "--memory", str(60 if args.smoke else 1200)], "the coder's memory run")
     figures.update({f"coder_{key}": value for key, value in memory.items()})
     finish("events", figures, args.smoke)
 
