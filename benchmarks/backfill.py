@@ -20,12 +20,14 @@ from __future__ import annotations
 import argparse
 import gzip
 import io
+import itertools
 import json
 import random
 import sys
 import tempfile
 import threading
 import time
+from collections import deque
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -37,6 +39,7 @@ START = datetime(2024, 10, 1, tzinfo=timezone.utc)
 # CC-NEWS files hold ~30,000 pages; here shards are small, so that two workers share a small archive evenly.
 PER_SHARD = 20
 RECRAWL_SHARE = 0.05
+RECRAWL_WINDOW = 5000
 
 
 def base_pages() -> list[tuple[str, bytes]]:
@@ -58,35 +61,50 @@ def _news_page(text: str) -> bytes:
             f"<p>CLOSING</p></article></body></html>").encode()
 
 
-def make_shards(folder: Path, n_articles: int, rng: random.Random, per_shard: int = PER_SHARD) -> list[Path]:
-    """n_articles records in WARC shards of per_shard, crawl order, dated an hour apart with some disorder."""
-    folder.mkdir(parents=True, exist_ok=True)
-    pages, made, paths = base_pages(), [], []
+def crawl(n_articles: int, rng: random.Random):
+    """(url, html, when) of n_articles records in crawl order, dated an hour apart with some disorder. Made one at
+    a time, so that an archive of any size streams: a re-crawl repeats one of the last RECRAWL_WINDOW records."""
+    pages, recent = base_pages(), deque(maxlen=RECRAWL_WINDOW)
     rng.shuffle(pages)  # heavy crawled pages and light news texts mixed in every shard
     for number in range(n_articles):
-        if made and rng.random() < RECRAWL_SHARE:
-            made.append(made[rng.randrange(len(made))])  # the same page crawled again
-            continue
-        url, html = pages[number % len(pages)]
-        cycle = number // len(pages)
-        if cycle:  # another day's version of the page: its closing line changes
-            html = html.replace(b"CLOSING", f"Updated on day {cycle} of the crisis.".encode()).replace(
-                b"</body>", f"<p>Correction {cycle}: an earlier version misstated a figure.</p></body>".encode(), 1)
-        when = START + timedelta(hours=number + rng.randint(-6, 6))
-        made.append((f"{url}?v={cycle}", html, when))
-    for start in range(0, len(made), per_shard):
-        path = folder / f"CC-NEWS-{start // per_shard:05d}.warc.gz"
-        with path.open("wb") as handle:
-            writer = WARCWriter(handle, gzip=True)
-            for url, html, when in made[start:start + per_shard]:
-                headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
-                                           protocol="HTTP/1.1")
-                record = writer.create_warc_record(url, "response", payload=io.BytesIO(html), length=len(html),
-                                                   http_headers=headers,
-                                                   warc_headers_dict={"WARC-Date": when.strftime("%Y-%m-%dT%H:%M:%SZ")})
-                writer.write_record(record)
-        paths.append(path)
-    return paths
+        if recent and rng.random() < RECRAWL_SHARE:
+            record = recent[rng.randrange(len(recent))]  # the same page crawled again
+        else:
+            url, html = pages[number % len(pages)]
+            cycle = number // len(pages)
+            if cycle:  # another day's version of the page: its closing line changes
+                html = html.replace(b"CLOSING", f"Updated on day {cycle} of the crisis.".encode()).replace(
+                    b"</body>", f"<p>Correction {cycle}: an earlier version misstated a figure.</p></body>".encode(), 1)
+            record = (f"{url}?v={cycle}", html, START + timedelta(hours=number + rng.randint(-6, 6)))
+        recent.append(record)
+        yield record
+
+
+def write_shard(path: Path, records) -> Path:
+    with path.open("wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        for url, html, when in records:
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+            record = writer.create_warc_record(url, "response", payload=io.BytesIO(html), length=len(html),
+                                               http_headers=headers,
+                                               warc_headers_dict={"WARC-Date": when.strftime("%Y-%m-%dT%H:%M:%SZ")})
+            writer.write_record(record)
+    return path
+
+
+def stream_shards(folder: Path, n_articles: int, rng: random.Random, per_shard: int = PER_SHARD):
+    """The archive's shards, written one at a time as they are asked for (CC-NEWS-00000.warc.gz, ...)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    records = crawl(n_articles, rng)
+    for number in itertools.count():
+        chunk = list(itertools.islice(records, per_shard))
+        if not chunk:
+            return
+        yield write_shard(folder / f"CC-NEWS-{number:05d}.warc.gz", chunk)
+
+
+def make_shards(folder: Path, n_articles: int, rng: random.Random, per_shard: int = PER_SHARD) -> list[Path]:
+    return list(stream_shards(folder, n_articles, rng, per_shard))
 
 
 class WorkerPeaks:
@@ -158,20 +176,29 @@ def one_run(shards: Path, workers: int, mode: str, events: bool = True) -> dict:
                 "driver_peak_mb": peak_rss_mb(), "worker_peaks_mb": sorted(round(v, 1) for v in peaks.peaks.values())}
 
 
-def worker_trajectory(shards: Path, events: bool) -> dict:
+def worker_trajectory(shards, events: bool, log_every: int = 0) -> dict:
     """One worker's resident memory (VmRSS) after each shard: the real ShardWorker, in this process, without
-    Ray. A peak says how large one shard's page got; this says whether the worker keeps what it freed."""
+    Ray. A peak says how large one shard's page got; this says whether the worker keeps what it freed.
+    shards: a folder of shards, or an iterable of shard paths (a streamed archive: each is deleted once read)."""
     from redline.backfill import ShardWorker
     from redline.settings import Settings
 
+    streamed = not isinstance(shards, Path)
+    paths = shards if streamed else sorted(shards.rglob("*.warc.gz"))
     with tempfile.TemporaryDirectory() as scratch:
         worker = ShardWorker(Settings(db_url=f"sqlite:///{scratch}/unused.db"), code_events=events, embed=True)
         after: list[tuple[int, float]] = []  # (items so far, MB)
-        items = 0
-        for shard in sorted(shards.rglob("*.warc.gz")):
+        items, began, next_log = 0, time.perf_counter(), log_every
+        for shard in paths:
             for rows in worker({"path": [str(shard)], "key": [shard.name]}):
                 items += sum(1 for total in rows["total"] if total == -1)
             after.append((items, status_mb(Path("/proc/self/status"), "VmRSS")))
+            if streamed:
+                shard.unlink()
+            if log_every and items >= next_log:
+                next_log += log_every
+                print(f"{items} pages, {after[-1][1]:.1f} MB, {items / (time.perf_counter() - began):.1f} pages/s",
+                      file=sys.stderr, flush=True)
     return {"articles": items, **growth_after_first_tenth([mb for _, mb in after]),
             "rss_after_shards_mb": [mb for _, mb in after[:: max(1, len(after) // 10)]]}
 
@@ -192,12 +219,19 @@ def main() -> None:
     parser.add_argument("--mode", default="ray")
     parser.add_argument("--no-events", action="store_true")
     parser.add_argument("--trajectory", type=Path)
+    parser.add_argument("--long", type=int, metavar="PAGES",
+                        help="one worker's memory over an archive of PAGES pages, streamed shard by shard")
     args = parser.parse_args()
     if args.one:
         print(json.dumps(one_run(args.one, args.workers, args.mode, events=not args.no_events)))
         return
     if args.trajectory:
         print(json.dumps(worker_trajectory(args.trajectory, events=not args.no_events)))
+        return
+    if args.long:
+        with tempfile.TemporaryDirectory() as scratch:
+            shards = stream_shards(Path(scratch), args.long, random.Random(args.long))
+            print(json.dumps(worker_trajectory(shards, events=not args.no_events, log_every=1000)))
         return
     # Coding is the cost (~3 pages/s per core on these long pages): the archives are small, events on; memory is
     # also measured with events off over a larger archive (clean + embed, ~10x faster).

@@ -102,6 +102,20 @@ def test_hard_wrapped_lines_are_joined_but_paragraphs_are_not():
         "また、その他にも、 商標権侵害と判断される場合があります。", "次の段落。"]
 
 
+def test_sentences_cut_at_every_link_are_joined_again():
+    # A converter that writes every text node on a line of its own cuts a sentence at each link and emphasis.
+    dump = ("After a three-year silence, there has been news on the fourth film in rebooted\nStar Trek\n"
+            "film series, according to reports from\nThe Wrap\nand\nDeadline\n.\n\n"
+            "Stocks in Seoul and Tokyo were mixed on Tuesday as investors weighed the\nKospi Index\n(\nKOSPI\n)\n"
+            "against the yen.\n\nTech\nReviews\nScience")
+    assert split_paragraphs(dump) == [
+        "After a three-year silence, there has been news on the fourth film in rebooted Star Trek film series, "
+        "according to reports from The Wrap and Deadline .",
+        "Stocks in Seoul and Tokyo were mixed on Tuesday as investors weighed the Kospi Index ( KOSPI ) against "
+        "the yen.",
+        "Tech", "Reviews", "Science"]
+
+
 def test_repeated_paragraphs_kept_once_and_title_not_in_text():
     body = ("Officials said the talks would resume in Geneva next week after a pause of several months.\n"
             "Both delegations are expected to bring new proposals on prisoner exchanges and grain exports.\n")
