@@ -63,21 +63,28 @@ def _news_page(text: str) -> bytes:
 
 def crawl(n_articles: int, rng: random.Random):
     """(url, html, when) of n_articles records in crawl order, dated an hour apart with some disorder. Made one at
-    a time, so that an archive of any size streams: a re-crawl repeats one of the last RECRAWL_WINDOW records."""
+    a time, so that an archive of any size streams: a re-crawl repeats one of the last RECRAWL_WINDOW records,
+    kept as (page, cycle, when) so that the window holds no page's text (a window of 5,000 pages would be
+    ~250 MB in the process measured)."""
     pages, recent = base_pages(), deque(maxlen=RECRAWL_WINDOW)
     rng.shuffle(pages)  # heavy crawled pages and light news texts mixed in every shard
     for number in range(n_articles):
         if recent and rng.random() < RECRAWL_SHARE:
             record = recent[rng.randrange(len(recent))]  # the same page crawled again
         else:
-            url, html = pages[number % len(pages)]
-            cycle = number // len(pages)
-            if cycle:  # another day's version of the page: its closing line changes
-                html = html.replace(b"CLOSING", f"Updated on day {cycle} of the crisis.".encode()).replace(
-                    b"</body>", f"<p>Correction {cycle}: an earlier version misstated a figure.</p></body>".encode(), 1)
-            record = (f"{url}?v={cycle}", html, START + timedelta(hours=number + rng.randint(-6, 6)))
+            record = (number % len(pages), number // len(pages), START + timedelta(hours=number + rng.randint(-6, 6)))
         recent.append(record)
-        yield record
+        page, cycle, when = record
+        yield (*_version(pages[page], cycle), when)
+
+
+def _version(page: tuple[str, bytes], cycle: int) -> tuple[str, bytes]:
+    """Another day's version of the page (its closing line changes), for every cycle through the pages."""
+    url, html = page
+    if cycle:
+        html = html.replace(b"CLOSING", f"Updated on day {cycle} of the crisis.".encode()).replace(
+            b"</body>", f"<p>Correction {cycle}: an earlier version misstated a figure.</p></body>".encode(), 1)
+    return f"{url}?v={cycle}", html
 
 
 def write_shard(path: Path, records) -> Path:

@@ -242,26 +242,41 @@ def simple_heuristic(text: str) -> str:
     return "\n".join(line for line in text.split("\n") if len(line.split()) >= 10)
 
 
-def text_nodes(html: str) -> str:
-    """The page as a naive converter writes it: every text node on a line of its own (BeautifulSoup's
-    get_text("\\n")), so each link or emphasis inside a sentence cuts it."""
+def _visible_tree(html: str):
     import lxml.html
 
     tree = lxml.html.fromstring(html)
     for hidden in tree.xpath("//script|//style|//noscript|//template"):
         hidden.drop_tree()
-    return "\n".join(node.strip() for node in tree.itertext())
+    return tree
+
+
+def text_nodes(html: str) -> str:
+    """The page as a naive converter writes it: every text node on a line of its own (BeautifulSoup's
+    get_text("\\n")), so each link or emphasis inside a sentence cuts it."""
+    return "\n".join(node.strip() for node in _visible_tree(html).itertext())
+
+
+def markdown_dump(html: str) -> str:
+    """The page as reader tools write it: Markdown (markdownify), links with their addresses."""
+    import lxml.html
+    from markdownify import markdownify
+
+    tree = _visible_tree(html)
+    for head in tree.xpath("//head"):
+        head.drop_tree()
+    return markdownify(lxml.html.tostring(tree, encoding="unicode"), heading_style="ATX")
 
 
 def bench_other_renderers(pages) -> dict:
-    """The same pages rendered by other converters, the same defects: html-text (with its layout guess) and one
-    text node per line. The rules were written reading inscriptis' dumps, so this says how much of the figure
-    is that renderer's."""
+    """The same pages rendered by other converters, the same defects: html-text (with its layout guess), one
+    text node per line, and Markdown. The rules were written reading inscriptis' dumps, so this says how much of
+    the figure is that renderer's."""
     import html_text
 
     figures = {}
     for name, render in (("html_text", lambda html: html_text.extract_text(html, guess_layout=True)),
-                         ("nodes", text_nodes)):
+                         ("nodes", text_nodes), ("markdown", markdown_dump)):
         rng = random.Random(SEED)
         rows, halves = [], {"a": [], "b": []}
         for key, html, gold in pages:

@@ -4,11 +4,11 @@ import re
 import unicodedata
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, KOREAPRO_SEED
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from redline.clean import clean, clean_item, lines, meta
+from redline.clean import clean, clean_item, lines, markdown, meta
 from redline.clean.text import split_paragraphs
 from redline.errors import NoArticleError
 from redline.records import RawItem, article_id, normalise_text
@@ -417,3 +417,39 @@ def test_a_wire_dateline_dates_an_article_nothing_else_dates():
     declared = RawItem(origin="wire.txt", media_type="text/plain", content=body.format(date="Oct 21"),
                        hints={"published": "2024-10-22T08:00:00+03:00"})
     assert clean(declared).published.isoformat() == "2024-10-22T08:00:00+03:00"
+
+
+MARKDOWN_DUMP = """[Skip to content](#main)
+
+* [Home](https://news.example.org/)
+* [World](https://news.example.org/world)
+* [Politics](https://news.example.org/politics)
+
+# Seoul weighs air defence for Kyiv
+
+![Officials at the presidential office](https://news.example.org/img/office.jpg)
+
+South Korea is considering sending [air defence systems](https://news.example.org/tag/air-defence) to Ukraine
+after [North Korea](https://news.example.org/tag/north-korea) sent **about 1,500 troops** to Russia, a senior
+official said on Tuesday.
+
+The official, speaking on condition of anonymity, said offensive weapons would be considered *only* if the
+deployment went on.
+
+## Related
+
+* [Kim visits missile plant](https://news.example.org/kim-plant)
+* [Markets steady in Asia](https://news.example.org/markets)
+"""
+
+
+def test_markdown_dumps_are_read_as_text():
+    assert markdown.looks_like_markdown(MARKDOWN_DUMP)
+    assert not markdown.looks_like_markdown(KOREAPRO_SEED.read_text(encoding="utf-8"))
+    article = clean(_text(MARKDOWN_DUMP))
+    assert article.text.startswith("South Korea is considering sending air defence systems to Ukraine after North "
+                                   "Korea sent about 1,500 troops to Russia, a senior official said on Tuesday.")
+    assert "offensive weapons would be considered only if the deployment went on." in article.text
+    # No address, image, mark or menu is left in the article.
+    assert not any(mark in article.text for mark in ("](", "http", "**", "#", "![", "Home", "Kim visits"))
+    assert article.title == "Seoul weighs air defence for Kyiv"

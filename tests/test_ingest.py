@@ -251,3 +251,20 @@ def test_json_fields_of_the_wrong_type_are_dropped_not_fatal(store, settings, tm
     assert first.title is None and first.outlet is None and first.published is None
     assert [a.name for a in first.authors] == ["Kim Min-ji"]
     assert second.title == "Shipment four" and second.published.year == 2024  # a Unix timestamp is a date
+
+
+def test_markdown_files_and_reader_tool_json_are_read_as_articles(store, settings, tmp_path):
+    # What reader tools return of a page: Markdown, alone or in JSON (Firecrawl's {"markdown", "metadata"}).
+    links = " ".join(f"[{word}](https://news.example.org/{word.lower()})" for word in ("Home", "World", "Politics"))
+    body = BODY.format(n="[40,000](https://news.example.org/shells)")
+    (tmp_path / "page.md").write_text(f"{links}\n\n# Shipment\n\n{body}\n\n*{BODY.format(n=7)}*\n", encoding="utf-8")
+    (tmp_path / "scraped.json").write_text(json.dumps({
+        "markdown": f"{links}\n\n## Convoys\n\n{BODY.format(n=9)}\n\n[Read more](https://news.example.org/more)",
+        "metadata": {"title": "Convoys", "sourceURL": "https://www.yna.co.kr/view/AEN2024"}}), encoding="utf-8")
+    summary, errors = ingest([tmp_path], store, settings)
+    assert (summary.stored, errors) == (2, [])
+    by_title = {a.title: a for a in store.articles(limit=None)}
+    assert by_title["Shipment"].text.startswith(BODY.format(n="40,000"))
+    assert by_title["Convoys"].text == BODY.format(n=9)
+    assert by_title["Convoys"].url == "https://www.yna.co.kr/view/AEN2024"
+    assert not any("](" in a.text or "http" in a.text for a in by_title.values())

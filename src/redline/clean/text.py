@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from redline.clean import lines
+from redline.clean.markdown import looks_like_markdown, markdown_to_text
 from redline.clean.paragraphs import Draft, tidy
 from redline.errors import NoArticleError
 
@@ -59,6 +60,9 @@ def _continues(previous: str, line: str, following: str = "") -> bool:
 
 
 def extract_text(text: str, *, where: str, title: str | None = None) -> Draft:
+    if looks_like_markdown(text):
+        text, heading = markdown_to_text(text)
+        title = title or heading
     draft = tidy(split_paragraphs(text), title=title, plain_text=True)
     if not draft.paragraphs:
         raise NoArticleError(where, "no article text: every line is navigation, metadata or boilerplate")

@@ -78,6 +78,7 @@ _BY_CONTENT_TYPE = {
     "application/x-ndjson": "jsonl",
     "application/jsonl": "jsonl",
     "text/plain": "text",
+    "text/markdown": "text",  # read as plain text; the cleaner reads Markdown's marks (redline.clean.markdown)
     "application/warc": "warc",
 }
 
@@ -99,7 +100,7 @@ def read_html(data: bytes, ctx: Context) -> Yield:
     yield RawItem(origin=ctx.where, media_type="text/html", content=text, url=ctx.url)
 
 
-register_reader(Reader("text", (".txt", ".text"), lambda head: True, read_text))
+register_reader(Reader("text", (".txt", ".text", ".md", ".markdown"), lambda head: True, read_text))
 register_reader(Reader(
     "html", (".html", ".htm", ".xhtml", ".shtml"),
     lambda head: _head(head).startswith(("<!doctype html", "<html")) or "<body" in _head(head), read_html,
@@ -113,10 +114,12 @@ register_reader(Reader(
 class FieldMap:
     """Which keys of a JSON record hold what; the first key present wins. Override with `--field text=body`."""
 
-    text: list[str] = field(default_factory=lambda: ["text", "body", "content", "articleBody", "maintext", "article"])
+    # "markdown": what reader tools (Firecrawl, Jina Reader) return of a page; the cleaner reads its marks.
+    text: list[str] = field(default_factory=lambda: ["text", "body", "content", "articleBody", "maintext", "article",
+                                                     "markdown"])
     html: list[str] = field(default_factory=lambda: ["html", "raw_html", "content_html", "page"])
-    title: list[str] = field(default_factory=lambda: ["title", "headline"])
-    url: list[str] = field(default_factory=lambda: ["url", "link", "source_url", "uri"])
+    title: list[str] = field(default_factory=lambda: ["title", "headline", "metadata.title"])
+    url: list[str] = field(default_factory=lambda: ["url", "link", "source_url", "uri", "metadata.sourceURL"])
     date: list[str] = field(default_factory=lambda: ["date", "published", "date_publish", "publishedAt",
                                                      "pubDate", "datePublished", "published_at"])
     outlet: list[str] = field(default_factory=lambda: ["outlet", "source", "source_domain", "publisher",
