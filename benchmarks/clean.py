@@ -396,6 +396,8 @@ def main() -> None:
         **figures,
         "html_f1": figures["html"]["f1"],
         "text_f1": figures["text"]["f1"],
+        "text_nodes_f1": figures["text_nodes"]["f1"],
+        "text_markdown_f1": figures["text_markdown"]["f1"],
         "html_f1_minus_trafilatura": round(figures["html"]["f1"] - figures["html_trafilatura"]["f1"], 4),
         "text_rate_ratio_to_trafilatura": round(
             figures["text_seedlike_articles_per_s"] / figures["html_trafilatura_pages_per_s"], 1),

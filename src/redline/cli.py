@@ -85,7 +85,7 @@ def _open_store(db: str | None = None) -> Store:
 
 @app.command("ingest", epilog="Example: redline ingest examples/ -w watchlists/korea-ukraine-aid.yaml")
 def ingest_cli(
-    sources: Annotated[list[str], typer.Argument(help="Files, folders, URLs: .txt .html .json .jsonl feeds WARC, .gz")],
+    sources: Annotated[list[str], typer.Argument(help="Files, folders, URLs: .txt .md .html .json .jsonl feeds WARC, .gz")],
     field: Annotated[Optional[list[str]], typer.Option(help="JSON field mapping, e.g. --field text=body")] = None,
     encoding: Annotated[Optional[str], typer.Option(help="Force this text encoding for every input")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON")] = False,
