@@ -13,6 +13,7 @@ wanted with a changed closing line each cycle; one record in twenty is an exact 
   resident memory after each shard over a longer archive (growth from the end of its first tenth to the end).
 
 Usage: python benchmarks/backfill.py [--smoke]   (last line: JSON figures)
+       python benchmarks/backfill.py --long PAGES [--no-events]   (one worker over a streamed archive; memory every 1,000 pages)
 """
 
 from __future__ import annotations

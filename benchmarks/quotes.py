@@ -26,18 +26,11 @@ import re
 from common import EVAL, Timer, finish, peak_rss_mb
 
 from redline.events import Coder
+from redline.events.quote_cues import content_words as words
 
 WORD = re.compile(r"\w+")
 PRONOUNS = {"he", "she", "they", "it", "we", "i", "him", "her", "them", "his", "its", "their"}
 SMOKE_ARTICLES = 12
-
-
-def words(text: str, spans: list[list[int]]) -> set[int]:
-    """The start offsets of the words inside the spans."""
-    found = set()
-    for start, end in spans:
-        found.update(m.start() + start for m in WORD.finditer(text[start:end]))
-    return found
 
 
 def _lower_words(text: str) -> set[str]:

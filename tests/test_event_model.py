@@ -177,3 +177,18 @@ def test_everyday_news_codes_nothing(coder):
                  "There is additional support to customers and refinement of our products.",
                  "The actress checked herself into a rehab clinic in Malibu."):
         assert coder.code(text).events == [], text
+
+
+@needs_gold
+def test_the_quote_cue_table_chooses_its_share_by_cross_validation(tmp_path):
+    out = tmp_path / "cues.json"
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "train_quote_cues.py"), "--limit", "30",
+                             "--eval", str(SHARED / "eval"), "--out", str(out)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    table = __import__("json").loads(out.read_text(encoding="utf-8"))
+    scores = {float(share): f1 for share, f1 in table["cross_validated_f1"].items()}
+    # the share written is the one with the best cross-validated figure, and every share was scored
+    assert table["min_cue_precision"] == max(scores, key=lambda share: (scores[share], share))
+    assert len(scores) == 8 and all(0 < f1 <= 1 for f1 in scores.values())
+    assert table["cues"] and "ccomp" in table["content_deps"]

@@ -753,6 +753,18 @@ def test_quote_cues_are_counted_from_attribution_gold(coder):
     assert "ccomp" in table["content_deps"]
 
 
+def test_a_learned_cue_counts_from_the_share_the_table_sets(coder):
+    from redline.events.quotes import find_quotes
+
+    doc = coder.nlp("The envoy reckoned that Seoul would wait for the talks to resume.")
+    table = {"cues": {"reckon": 0.2}, "content_deps": ["ccomp"], "content_preps": []}
+    sure = find_quotes(doc, lambda token: None, {**table, "min_cue_precision": 0.5})
+    assert sure == []  # "reckon" introduced an attribution in a fifth of its uses: not enough at 0.5
+    quotes = [q for q, _ in find_quotes(doc, lambda token: None, {**table, "min_cue_precision": 0.1})]
+    assert [(q.text, q.speaker.text, q.direct) for q in quotes] == [
+        ("that Seoul would wait for the talks to resume", "The envoy", False)]
+
+
 def test_who_claims_and_who_denies(coder):
     denied = next(e for e in coder.code("Pyongyang denied sending troops to help Russia in its war.").events
                   if e.modality == "denied")

@@ -10,6 +10,7 @@ it. Deterministic: counts only.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable
 from functools import cache
@@ -19,15 +20,44 @@ from pathlib import Path
 CUES_FILE = "quote_cues.json"
 MIN_COUNT = 5  # a lemma seen as a cue fewer times than this is not learned: too few to trust its precision
 CONTENT_SHARE = 0.5  # a dependent is content when more than this share of its words are, on average
+# A learned cue introduces reported speech when it did so in at least this share of its uses; the training
+# script chooses the share by cross-validation over the train articles and writes it in the table.
+DEFAULT_MIN_PRECISION = 0.5
+_WORD = re.compile(r"\w+")
+
+
+def content_words(text: str, spans) -> set[int]:
+    """The start offsets of the words inside the (start, end) spans: what attribution content is scored on."""
+    found = set()
+    for start, end in spans:
+        found.update(m.start() + start for m in _WORD.finditer(text[start:end]))
+    return found
+
+
+def content_f1(pairs) -> float:
+    """Word-level content F1 over (text, gold content spans, found spans) of several articles."""
+    right = gold_total = found_total = 0
+    for text, gold, found in pairs:
+        gold_words, found_words = content_words(text, gold), content_words(text, found)
+        right += len(gold_words & found_words)
+        gold_total += len(gold_words)
+        found_total += len(found_words)
+    precision, recall = right / max(1, found_total), right / max(1, gold_total)
+    return 2 * precision * recall / max(1e-9, precision + recall)
 
 
 def count_cues(articles: Iterable[dict], nlp) -> dict:
     """The table from gold articles ({"text", "attributions": [{"cue", "content", …}]})."""
     articles = list(articles)
+    return count_cues_in(articles, nlp.pipe((a["text"] for a in articles), batch_size=16))
+
+
+def count_cues_in(articles: list[dict], docs: Iterable) -> dict:
+    """The table from gold articles and their parses."""
     as_cue, seen = Counter(), Counter()
     dep_content, dep_seen = Counter(), Counter()
     prep_content, prep_seen = Counter(), Counter()
-    for article, doc in zip(articles, nlp.pipe((a["text"] for a in articles), batch_size=16)):
+    for article, doc in zip(articles, docs):
         cue_verbs = {}
         for attribution in article["attributions"]:
             for start, end in attribution.get("cue", [])[:1]:
@@ -58,6 +88,7 @@ def count_cues(articles: Iterable[dict], nlp) -> dict:
                   "cue, and the dependents and prepositions of a cue whose subtree is mostly content.",
         "articles": len(articles),
         "cues": cues,
+        "min_cue_precision": DEFAULT_MIN_PRECISION,
         "content_deps": sorted(d for d in dep_seen if dep_seen[d] >= MIN_COUNT
                                and dep_content[d] / dep_seen[d] > CONTENT_SHARE and d != "prep"),
         "content_preps": sorted(p for p in prep_seen if prep_seen[p] >= MIN_COUNT

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from spacy.tokens import Doc, Span, Token
 
+from redline.events.quote_cues import DEFAULT_MIN_PRECISION
 from redline.events.quote_cues import shipped as learned_cues
 from redline.events.tree import subject_of
 from redline.records import Party, Quote, Speaker
@@ -27,9 +28,6 @@ OPENING, CLOSING, STRAIGHT = "“«", "”»", '"'
 ORG_WORDS = {"office", "ministry", "council", "agency", "department", "committee", "service", "command", "staff",
              "government", "administration", "party", "army", "embassy", "commission", "bureau", "institute"}
 
-
-# A learned cue (quote_cues.py) introduces reported speech when it did so in at least this share of its uses.
-CUE_PRECISION = 0.5
 PERSONAL_PRONOUNS = {"he", "she"}
 
 
@@ -37,12 +35,15 @@ def speech_verb(token: Token) -> bool:
     return token.pos_ in {"VERB", "AUX"} and token.lemma_.lower() in SPEECH_VERBS
 
 
-def reporting_cue(token: Token) -> bool:
-    """A verb that introduces what someone said, wrote or holds: the listed speech verbs and the learned cues."""
+def reporting_cue(token: Token, cues: dict | None = None) -> bool:
+    """A verb that introduces what someone said, wrote or holds: the listed speech verbs and the learned cues
+    (those that introduced an attribution in at least the table's `min_cue_precision` share of their uses)."""
     if token.pos_ != "VERB":
         return False
     lemma = token.lemma_.lower()
-    return lemma in SPEECH_VERBS or learned_cues()["cues"].get(lemma, 0.0) >= CUE_PRECISION
+    table = cues or learned_cues()
+    return lemma in SPEECH_VERBS or table["cues"].get(lemma, 0.0) >= table.get("min_cue_precision",
+                                                                                DEFAULT_MIN_PRECISION)
 
 
 def describe(subject: Token, resolve: Callable[[Token], Party | None]) -> Speaker:
@@ -83,16 +84,16 @@ def _sentence_at(sentences: list[Span], starts: list[int], offset: int) -> Span 
     return sentences[index] if index >= 0 else None
 
 
-def _speech_near(sentences: list[Span], starts: list[int], start: int, end: int) -> Token | None:
+def _speech_near(sentences: list[Span], starts: list[int], start: int, end: int, cues: dict) -> Token | None:
     """The speech verb that introduces (in the quote's first sentence, before it) or follows the quote."""
     sent = _sentence_at(sentences, starts, start)
     if sent is None:
         return None
-    before = [t for t in sent if t.idx < start and reporting_cue(t) and subject_of(t) is not None]
+    before = [t for t in sent if t.idx < start and reporting_cue(t, cues) and subject_of(t) is not None]
     if before:
         return before[-1]
     after_sent = _sentence_at(sentences, starts, max(end - 1, start))
-    after = [t for t in after_sent if t.idx >= end and reporting_cue(t) and subject_of(t) is not None]
+    after = [t for t in after_sent if t.idx >= end and reporting_cue(t, cues) and subject_of(t) is not None]
     return after[0] if after else None
 
 
@@ -111,8 +112,11 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def find_quotes(doc: Doc, resolve: Callable[[Token], Party | None]) -> list[tuple[Quote, Token | None]]:
-    """Direct quotes (with their speech verb) then indirect speech, in text order."""
+def find_quotes(doc: Doc, resolve: Callable[[Token], Party | None],
+                cues: dict | None = None) -> list[tuple[Quote, Token | None]]:
+    """Direct quotes (with their speech verb) then indirect speech, in text order. cues: a cue table
+    (quote_cues.py); the shipped one by default."""
+    cues = cues or learned_cues()
     found: list[tuple[Quote, Token | None]] = []
     covered: list[tuple[int, int]] = []
     sentences = list(doc.sents)
@@ -122,12 +126,12 @@ def find_quotes(doc: Doc, resolve: Callable[[Token], Party | None]) -> list[tupl
         text = full[start:end]
         if len(text.split()) < 4:
             continue  # a scare-quoted term ("red line"), not speech
-        verb = _speech_near(sentences, starts, start - 1, end + 1)
+        verb = _speech_near(sentences, starts, start - 1, end + 1, cues)
         speaker = describe(subject_of(verb), resolve) if verb is not None else None
         found.append((Quote(text=text.strip(), speaker=speaker, direct=True, start=start, end=end), verb))
         covered.append((start - 1, end + 1))
     for token in doc:
-        read = _according_to(token) if token.lower_ == "according" else _reported(token)
+        read = _according_to(token) if token.lower_ == "according" else _reported(token, cues)
         if read is None:
             continue
         tokens, speaker_word = read
@@ -176,14 +180,13 @@ def _link_later_mentions(quotes: list[Quote]) -> None:
             speaker.country = speaker.country or earlier.country
 
 
-def _reported(verb: Token) -> tuple[list[Token], Token] | None:
+def _reported(verb: Token, cues: dict) -> tuple[list[Token], Token] | None:
     """What a cue verb reports ("X said (that) …", "…, X wrote", "X called for …"): the words of its dependents
     that hold content, by the learned table, and its subject, the speaker."""
     subject = subject_of(verb)
-    if subject is None or not reporting_cue(verb):
+    if subject is None or not reporting_cue(verb, cues):
         return None
-    table = learned_cues()
-    deps, preps = set(table["content_deps"]) or {"ccomp"}, set(table["content_preps"])
+    deps, preps = set(cues["content_deps"]) or {"ccomp"}, set(cues["content_preps"])
     parts = [c for c in verb.children if c.i != subject.i and (
         c.dep_ in deps or (c.dep_ == "prep" and c.lower_ in preps)) and c.dep_ not in {"nsubj", "nsubjpass"}]
     if not parts:
