@@ -242,6 +242,11 @@ def simple_heuristic(text: str) -> str:
     return "\n".join(line for line in text.split("\n") if len(line.split()) >= 10)
 
 
+def half_f1s(halves: dict[str, list]) -> list[float | None]:
+    """F1 of half a and of half b (None for a half with no page, as in a smoke run's slice)."""
+    return [score(halves[half])["f1"] if halves[half] else None for half in "ab"]
+
+
 def _visible_tree(html: str):
     import lxml.html
 
@@ -288,7 +293,7 @@ def bench_other_renderers(pages) -> dict:
             rows.append(tp_fp_fn(gold["articleBody"], text))
             halves[half_of(gold["url"])].append(rows[-1])
         figures[f"text_{name}"] = score(rows)
-        figures[f"text_{name}_halves"] = [score(halves[h])["f1"] if halves[h] else None for h in "ab"]
+        figures[f"text_{name}_halves"] = half_f1s(halves)
     return figures
 
 
@@ -326,7 +331,7 @@ def bench_text(pages) -> dict:
     return {
         "text": score(ours),
         "text_simple_heuristic": score(base),
-        "text_f1_halves": [score(halves[h])["f1"] if halves[h] else None for h in "ab"],
+        "text_f1_halves": half_f1s(halves),
         "text_articles_per_s": round(len(dumps) / timer.seconds, 1),
         "text_date_accuracy": round(dates_right / max(1, dates_total), 4),
         "text_author_accuracy": round(authors_right / max(1, authors_total), 4),

@@ -39,12 +39,12 @@ def markdown_to_text(text: str) -> tuple[str, str | None]:
     row: list[str] = []
     title = None
     tokens = _parser().parse(text)
-    for number, token in enumerate(tokens):
-        if token.type == "inline" and number and tokens[number - 1].type in _TEXT_BLOCKS:
+    for opener, token in zip([None, *tokens], tokens):
+        if token.type == "inline" and opener is not None and opener.type in _TEXT_BLOCKS:
             words = _inline_text(token.children or [])
-            if title is None and tokens[number - 1].tag == "h1":
+            if title is None and opener.tag == "h1":
                 title = words or None
-            if tokens[number - 1].type in ("th_open", "td_open"):
+            if opener.type in ("th_open", "td_open"):
                 row.append(words)
             elif words:
                 out.append(words)

@@ -43,7 +43,7 @@ def split_paragraphs(text: str) -> list[str]:
     return paragraphs
 
 
-def _continues(previous: str, line: str, following: str = "") -> bool:
+def _continues(previous: str, line: str, following: str) -> bool:
     if previous.endswith(_UNSPACED_COMMAS):  # "また、その他にも、" goes on on the next line: no case tells it
         return True
     # "(c) Northern Post 2019 …" under a byline starts a copyright line, not the byline's next words.
